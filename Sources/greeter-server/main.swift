@@ -1,0 +1,7 @@
+import Workloads
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(await GreeterServerProgram.main(program: CommandLine.arguments[0], arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,116 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import GreeterProto
+import SwiftProtobuf
+import Testing
+import Workloads
+
+@Suite("greeter server and client in one process")
+struct GreeterInProcessTests {
+  /// Starts a server on a free loopback port, runs `body`, and stops the server.
+  func withServer(hostname: String = "pod-a", _ body: (GreeterServer, Int) async throws -> Void) async throws {
+    let server = GreeterServer(address: HostPort(host: "127.0.0.1", port: 0), hostname: hostname)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      let port = try await server.listeningPort
+      try await body(server, port)
+      server.stop()
+      try await group.waitForAll()
+    }
+  }
+
+  @Test func repliesNameTheServerAndAllCallsShareOneConnection() async throws {
+    try await withServer(hostname: "istio-grpc-server-v1-546d9876c4-j2p9r") { server, port in
+      var replies: [String] = []
+      try await runGreeterCalls(
+        GreeterClientOptions(address: HostPort(host: "127.0.0.1", port: port), repeatCount: 25)
+      ) { replies.append($0) }
+      #expect(replies.count == 25)
+      #expect(Set(replies) == ["Hello world from istio-grpc-server-v1-546d9876c4-j2p9r"])
+      let ledger = server.connections.callsByPeer
+      #expect(ledger.count == 1, "calls arrived over \(ledger.count) connections: \(ledger)")
+      #expect(ledger.values.first == 25)
+    }
+  }
+
+  @Test func nameFlagIsGreeted() async throws {
+    try await withServer { _, port in
+      var replies: [String] = []
+      try await runGreeterCalls(
+        GreeterClientOptions(address: HostPort(host: "localhost", port: port), name: "skiff")
+      ) { replies.append($0) }
+      #expect(replies == ["Hello skiff from pod-a"])
+    }
+  }
+
+  @Test func healthReportsServingThenNotServing() async throws {
+    try await withServer { server, port in
+      var lines: [String] = []
+      let ok = await HealthProbeProgram.main(arguments: ["-addr=127.0.0.1:\(port)"]) { lines.append($0) }
+      #expect(ok == 0)
+      #expect(lines == ["status: SERVING"])
+
+      lines = []
+      let named = await HealthProbeProgram.main(arguments: ["-addr=127.0.0.1:\(port)", "-service=helloworld.Greeter"]) { lines.append($0) }
+      #expect(named == 0)
+
+      server.health.setAll(.notServing)
+      lines = []
+      let down = await HealthProbeProgram.main(arguments: ["-addr=127.0.0.1:\(port)"]) { lines.append($0) }
+      #expect(down == 4)
+      #expect(lines == ["service unhealthy (responded with \"NOT_SERVING\")"])
+
+      lines = []
+      let unknown = await HealthProbeProgram.main(arguments: ["-addr=127.0.0.1:\(port)", "-service=nope"]) { lines.append($0) }
+      #expect(unknown == 3)
+      #expect(lines == ["error: health rpc failed: rpc error: code = NotFound desc = unknown service"])
+    }
+  }
+
+  @Test func watchStreamsChanges() async throws {
+    try await withServer { server, port in
+      let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+      try await withGRPCClient(transport: transport) { client in
+        let health = Grpc_Health_V1_Health.Client(wrapping: client)
+        try await health.watch(.with { $0.service = "" }) { response in
+          var seen: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
+          for try await message in response.messages {
+            seen.append(message.status)
+            if seen.count == 1 { server.health.set(.notServing, for: "") }
+            if seen.count == 2 { break }
+          }
+          #expect(seen == [.serving, .notServing])
+        }
+      }
+    }
+  }
+
+  @Test func gracefulStopEndsInFlightCallsCleanlyAndRefusesNewOnes() async throws {
+    let server = GreeterServer(address: HostPort(host: "127.0.0.1", port: 0))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      let port = try await server.listeningPort
+      let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+      try await withGRPCClient(transport: transport) { client in
+        let health = Grpc_Health_V1_Health.Client(wrapping: client)
+        // A Watch is in flight when the server is told to stop: it ends with status OK.
+        let received = try await health.watch(.with { $0.service = "" }) { response in
+          var count = 0
+          for try await _ in response.messages {
+            count += 1
+            server.stop()
+          }
+          return count
+        }
+        #expect(received == 1)
+        // New calls after the stop are refused.
+        await #expect(throws: RPCError.self) {
+          try await health.check(.with { $0.service = "" })
+        }
+      }
+      try await group.waitForAll()
+    }
+  }
+}
