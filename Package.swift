@@ -40,6 +40,8 @@ let package = Package(
       dependencies: [grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // Kubernetes and Istio objects: JSON/YAML codecs, typed kinds, defaulting, validation.
+    .target(name: "SkiffAPI", swiftSettings: strict),
     // Go's flag, log and time.Duration text formats, for programs that stand in for Go ones.
     .target(name: "GoCompat", swiftSettings: strict),
     // The three workload programs' logic, as a library so tests can run them in-process.
@@ -53,6 +55,7 @@ let package = Package(
     .executableTarget(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
 
+    .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",

@@ -1,0 +1,146 @@
+/// A JSON document with object keys kept in order, as Kubernetes objects are stored and
+/// shown (`apiVersion`, `kind`, `metadata`, `spec`, `status`).
+///
+/// Integers and floating-point numbers stay apart so `replicas: 1` never prints as `1.0`.
+/// Equality ignores key order: two objects are equal when they hold the same members.
+public enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case int(Int64)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object(JSONObject)
+}
+
+/// A JSON object: string keys in insertion order, each with a value.
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+  public private(set) var keys: [String] = []
+  private var storage: [String: JSONValue] = [:]
+
+  public init() {}
+
+  public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    for (key, value) in elements { self[key] = value }
+  }
+
+  public init(_ pairs: [(String, JSONValue)]) {
+    for (key, value) in pairs { self[key] = value }
+  }
+
+  /// The member named `key`; setting nil removes it, setting a new key appends it.
+  public subscript(key: String) -> JSONValue? {
+    get { storage[key] }
+    set {
+      if let newValue {
+        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+      } else if storage.removeValue(forKey: key) != nil {
+        keys.removeAll { $0 == key }
+      }
+    }
+  }
+
+  public var count: Int { keys.count }
+  public var isEmpty: Bool { keys.isEmpty }
+
+  public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
+    keys.lazy.map { (key: $0, value: storage[$0]!) }.makeIterator()
+  }
+
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
+  public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}
+
+extension JSONValue {
+  public var objectValue: JSONObject? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var intValue: Int64? {
+    switch self {
+    case .int(let i): return i
+    case .double(let d) where d.rounded() == d && abs(d) < 9e15: return Int64(d)
+    default: return nil
+    }
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
+  public var isNull: Bool {
+    if case .null = self { return true }
+    return false
+  }
+
+  /// The member `key` of an object, nil for anything else.
+  public subscript(key: String) -> JSONValue? {
+    get { objectValue?[key] }
+    set {
+      guard var object = objectValue else { return }
+      object[key] = newValue
+      self = .object(object)
+    }
+  }
+
+  /// The value at a dotted path of object keys (`metadata.name`).
+  public func value(at path: [String]) -> JSONValue? {
+    var current: JSONValue? = self
+    for key in path { current = current?[key] }
+    return current
+  }
+
+  /// Sets the value at a path of object keys, creating objects on the way; nil removes.
+  public mutating func setValue(_ value: JSONValue?, at path: [String]) {
+    guard let first = path.first else {
+      if let value { self = value }
+      return
+    }
+    var object = objectValue ?? JSONObject()
+    if path.count == 1 {
+      object[first] = value
+    } else {
+      var child = object[first] ?? .object(JSONObject())
+      if child.objectValue == nil { child = .object(JSONObject()) }
+      child.setValue(value, at: Array(path.dropFirst()))
+      object[first] = child
+    }
+    self = .object(object)
+  }
+
+  /// A short name of the value's JSON type, as Go's decoder names it in errors.
+  public var typeName: String {
+    switch self {
+    case .null: return "null"
+    case .bool: return "bool"
+    case .int, .double: return "number"
+    case .string: return "string"
+    case .array: return "array"
+    case .object: return "object"
+    }
+  }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+  ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(integerLiteral value: Int64) { self = .int(value) }
+  public init(floatLiteral value: Double) { self = .double(value) }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+  public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+  public init(nilLiteral: ()) { self = .null }
+}
