@@ -30,7 +30,8 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
-    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    // No default traits: they pull in full Foundation (and ICU), which costs the probe start-up.
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
   ],
   targets: [
@@ -47,7 +48,9 @@ let package = Package(
     // The three workload programs' logic, as a library so tests can run them in-process.
     .target(
       name: "Workloads",
-      dependencies: ["GreeterProto", "GoCompat", grpcCore, grpcNIO, grpcProtobuf, nioCore, swiftProtobuf],
+      dependencies: ["GreeterProto", "GoCompat", grpcCore, grpcNIO, grpcProtobuf, nioCore, swiftProtobuf,
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: strict
     ),
     .executableTarget(name: "greeter-server", dependencies: ["Workloads"], swiftSettings: strict),

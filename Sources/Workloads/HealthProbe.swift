@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2Posix
 import GreeterProto
 import GoCompat
 import NIOCore
+import NIOPosix
 import SwiftProtobuf
 import Synchronization
 
@@ -220,7 +221,8 @@ public enum HealthProbeProgram {
     let transport: HTTP2ClientTransport.Posix
     do {
       transport = try HTTP2ClientTransport.Posix(
-        target: hostPort.resolvableTarget, transportSecurity: transportSecurity(o), config: config)
+        target: hostPort.resolvableTarget, transportSecurity: transportSecurity(o), config: config,
+        eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
     } catch {
       log("failed to initialize tls credentials. error=\(goErrorText(error))")
       return exitInvalidArguments
