@@ -43,6 +43,10 @@ let package = Package(
     ),
     // Kubernetes and Istio objects: JSON/YAML codecs, typed kinds, defaulting, validation.
     .target(name: "SkiffAPI", swiftSettings: strict),
+    // The sqlite3 C API (libsqlite3-dev).
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // Object store: SQLite persistence, global revisions, optimistic concurrency, watches.
+    .target(name: "SkiffStore", dependencies: ["SkiffAPI", "CSQLite"], swiftSettings: strict),
     // Go's flag, log and time.Duration text formats, for programs that stand in for Go ones.
     .target(name: "GoCompat", swiftSettings: strict),
     // The three workload programs' logic, as a library so tests can run them in-process.
@@ -59,6 +63,7 @@ let package = Package(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
 
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
+    .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",
