@@ -144,3 +144,19 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
   public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
   public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSONValue {
+  /// `metadata.name`, `metadata.namespace`, ... as strings.
+  public func metadataString(_ field: String) -> String? {
+    value(at: ["metadata", field])?.stringValue
+  }
+
+  /// `metadata.labels`.
+  public var labels: [String: String] {
+    var out: [String: String] = [:]
+    for (k, v) in value(at: ["metadata", "labels"])?.objectValue ?? JSONObject() {
+      if let s = v.stringValue { out[k] = s }
+    }
+    return out
+  }
+}

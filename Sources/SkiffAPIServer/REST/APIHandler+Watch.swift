@@ -1,0 +1,105 @@
+import NIOHTTP1
+import SkiffAPI
+import SkiffStore
+
+extension APIHandler {
+  /// `?watch=true`: a chunked stream of `{"type":"ADDED","object":{...}}` lines.
+  ///
+  /// Without `resourceVersion` (or with "0") the stream starts with an ADDED event per
+  /// existing object, as Kubernetes' watch cache does; with one, it replays what changed
+  /// after it, or sends an ERROR event with `410 Expired` when that history is gone.
+  /// With label or field selectors an object that stops matching is sent as DELETED and one
+  /// that starts matching as ADDED.
+  func watch(_ context: RequestContext) throws -> HTTPResponse {
+    let (labels, fields) = try context.selectors()
+    let namespace = context.namespace.isEmpty ? nil : context.namespace
+    let requested = context.request.queryValue("resourceVersion").flatMap { $0.isEmpty || $0 == "0" ? nil : Int64($0) }
+    let timeout = context.request.queryValue("timeoutSeconds").flatMap(Int.init)
+    let table = context.wantsTable
+    let includeObject = context.request.queryValue("includeObject") ?? "Metadata"
+    let info = context.info
+    let store = registry.store
+
+    var initial: [StoredObject] = []
+    let events: AsyncStream<WatchEvent>
+    var expired: Status?
+    if let requested {
+      do {
+        events = try store.watch(info.groupResource, namespace: info.namespaced ? namespace : nil, fromRevision: requested)
+      } catch {
+        expired = Status.gone(error.description)
+        events = AsyncStream { $0.finish() }
+      }
+    } else {
+      // List and subscribe at one revision, so nothing falls between the two.
+      let (items, revision) = registry.list(info, namespace: namespace, labels: labels, fields: fields)
+      initial = items
+      events = (try? store.watch(info.groupResource, namespace: info.namespaced ? namespace : nil, fromRevision: revision))
+        ?? AsyncStream { $0.finish() }
+    }
+
+    let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+    let producer = Task {
+      var sentColumns = false
+      func line(_ type: String, _ object: JSONValue) -> [UInt8] {
+        var body = context.versioned(object)
+        if table {
+          body = TablePrinters.table(
+            for: [object], info: info, revision: nil, now: Timestamp.now(), includeObject: includeObject,
+            withColumns: !sentColumns)
+          sentColumns = true
+        }
+        let event: JSONValue = ["type": .string(type), "object": body]
+        return event.jsonBytes() + [0x0a]
+      }
+      if let expired {
+        let status = (try? JSONValueEncoder().encode(expired)) ?? .null
+        continuation.yield((["type": "ERROR", "object": status] as JSONValue).jsonBytes() + [0x0a])
+        continuation.finish()
+        return
+      }
+      var matching = Set<ObjectKey>()
+      for item in initial {
+        matching.insert(item.key)
+        continuation.yield(line("ADDED", item.object))
+      }
+      if table && initial.isEmpty {
+        // kubectl get -w prints the header from the first Table; send the columns now.
+        continuation.yield(line("BOOKMARK", JSONValue.object(["kind": .string(info.kind), "apiVersion": .string(info.apiVersion), "metadata": ["resourceVersion": .string(String(store.revision))]])))
+      }
+      let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
+      for await event in events {
+        if Task.isCancelled { break }
+        if let deadline, ContinuousClock.now > deadline { break }
+        let matches = labels.matches(event.object.object.labels) && (fields?.matches(event.object.object) ?? true)
+        let key = event.object.key
+        switch event.type {
+        case .deleted:
+          if matching.remove(key) != nil || (requested != nil && matches) {
+            continuation.yield(line("DELETED", event.object.object))
+          }
+        case .added, .modified:
+          let wasMatching = matching.contains(key)
+          if matches {
+            matching.insert(key)
+            // A resumed watch has no list to know what matched before: pass the type through.
+            let type = event.type == .added || (!wasMatching && requested == nil) ? "ADDED" : "MODIFIED"
+            continuation.yield(line(type, event.object.object))
+          } else if wasMatching {
+            matching.remove(key)
+            continuation.yield(line("DELETED", event.object.object))
+          }
+        }
+      }
+      continuation.finish()
+    }
+    continuation.onTermination = { _ in producer.cancel() }
+    if let timeout {
+      Task {
+        try? await Task.sleep(for: .seconds(timeout))
+        continuation.finish()
+      }
+    }
+    return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: .stream(stream))
+  }
+}

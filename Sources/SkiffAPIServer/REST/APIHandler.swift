@@ -1,0 +1,159 @@
+public import Logging
+import NIOCore
+import NIOHTTP1
+public import SkiffAPI
+public import SkiffStore
+
+/// The Kubernetes REST API over the registry: discovery, `/version`, and for every served
+/// kind GET/LIST/WATCH/POST/PUT/PATCH/DELETE with Kubernetes' paths, parameters and
+/// `Status` errors. Subresources (`status`, `log`, `exec`) are served here or by the hooks
+/// the daemon installs.
+public final class APIHandler: HTTPRequestHandler {
+  public let registry: ObjectRegistry
+  let discovery: Discovery
+  let logger: Logger
+  /// Answers subresources the registry does not own (`pods/log`), by resource/subresource.
+  let subresources: [String: any SubresourceHandler]
+
+  public init(registry: ObjectRegistry, subresources: [String: any SubresourceHandler] = [:], logger: Logger) {
+    self.registry = registry
+    self.discovery = Discovery(kinds: registry.kinds.map { $0.resourceInfo })
+    self.subresources = subresources
+    self.logger = logger
+  }
+
+  public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    do {
+      return try await route(request)
+    } catch let status as Status {
+      return jsonResponse(status)
+    } catch {
+      logger.error("\(request.method) \(request.path): \(error)")
+      return jsonResponse(Status.internalError(String(describing: error)))
+    }
+  }
+
+  func route(_ request: HTTPRequest) async throws -> HTTPResponse {
+    switch request.path {
+    case "/version", "/version/":
+      return json(.ok, [
+        "major": "1", "minor": "32", "gitVersion": .string("v1.32.0-skiff.\(skiffAPIVersion)"),
+        "gitCommit": "", "gitTreeState": "clean", "buildDate": "", "goVersion": "swift6",
+        "compiler": "swiftc", "platform": "linux/amd64",
+      ])
+    case "/healthz", "/livez", "/readyz":
+      return HTTPResponse(status: .ok, contentType: "text/plain", bytes: Array("ok".utf8))
+    case "/api", "/api/":
+      return json(.ok, discovery.coreVersions)
+    case "/apis", "/apis/":
+      return json(.ok, discovery.groupList)
+    default:
+      break
+    }
+    let segments = request.path.split(separator: "/")
+    if segments.count == 2, segments[0] == "apis", discovery.groups.contains(String(segments[1])) {
+      return json(.ok, discovery.group(String(segments[1])))
+    }
+    guard let path = APIPath(request.path) else {
+      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
+    guard let resourceName = path.resource else {
+      guard let list = discovery.resourceList(group: path.group, version: path.version) else {
+        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      }
+      return json(.ok, list)
+    }
+    guard let kind = registry.kinds.first(where: {
+      $0.resourceInfo.group == path.group && $0.resourceInfo.plural == resourceName
+        && $0.resourceInfo.servedVersions.contains(path.version)
+    }) else {
+      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
+    let info = kind.resourceInfo
+    if !info.namespaced && path.namespace != nil {
+      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
+    let namespace = path.namespace ?? ""
+    if let sub = path.subresource, sub != "status" {
+      guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
+        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      }
+      return try await handler.handle(request, info: info, namespace: namespace, name: name)
+    }
+    let context = RequestContext(request: request, info: info, version: path.version, namespace: namespace)
+    switch (request.method, path.name) {
+    case (.GET, nil):
+      if request.queryFlag("watch") { return try watch(context) }
+      return try list(context)
+    case (.GET, let name?):
+      let object = try registry.get(info, namespace: namespace, name: name)
+      return context.respond(.ok, object: object.object)
+    case (.POST, nil):
+      let body = try context.bodyJSON()
+      let result = try registry.create(info, namespace: namespace, body: body, options: context.writeOptions)
+      return context.respond(.created, object: result.object.object, warnings: result.warnings)
+    case (.PUT, let name?):
+      let body = try context.bodyJSON()
+      let result = try registry.update(
+        info, namespace: namespace, name: name, body: body, subresource: path.subresource, options: context.writeOptions)
+      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+    case (.PATCH, let name?):
+      let result = try patch(context, name: name, subresource: path.subresource)
+      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+    case (.DELETE, let name?):
+      let options = try context.deleteOptions()
+      let deleted = try registry.delete(info, namespace: namespace, name: name, options: options)
+      return context.respond(.ok, object: deleted.object)
+    case (.DELETE, nil):
+      return try deleteCollection(context)
+    default:
+      throw Status.methodNotAllowed("the server does not allow this method on the requested resource")
+    }
+  }
+
+  func list(_ context: RequestContext) throws -> HTTPResponse {
+    let (labels, fields) = try context.selectors()
+    let (items, revision) = registry.list(
+      context.info, namespace: context.namespace.isEmpty ? nil : context.namespace, labels: labels, fields: fields)
+    if context.wantsTable {
+      return context.respond(.ok, object: TablePrinters.table(
+        for: items.map(\.object), info: context.info, revision: revision, now: Timestamp.now(),
+        includeObject: context.request.queryValue("includeObject") ?? "Metadata"))
+    }
+    let list: JSONValue = .object([
+      "kind": .string(context.info.kind + "List"), "apiVersion": .string(context.apiVersion),
+      "metadata": ["resourceVersion": .string(String(revision))],
+      "items": .array(items.map { context.versioned($0.object) }),
+    ])
+    return json(.ok, list)
+  }
+
+  func deleteCollection(_ context: RequestContext) throws -> HTTPResponse {
+    let (labels, fields) = try context.selectors()
+    let (items, _) = registry.list(
+      context.info, namespace: context.namespace.isEmpty ? nil : context.namespace, labels: labels, fields: fields)
+    let options = try context.deleteOptions()
+    var deleted: [JSONValue] = []
+    for item in items {
+      if let object = try? registry.delete(context.info, namespace: item.key.namespace, name: item.key.name, options: options) {
+        deleted.append(context.versioned(object.object))
+      }
+    }
+    return json(.ok, .object([
+      "kind": .string(context.info.kind + "List"), "apiVersion": .string(context.apiVersion),
+      "metadata": [:], "items": .array(deleted),
+    ]))
+  }
+
+  func json(_ status: HTTPResponseStatus, _ value: JSONValue) -> HTTPResponse {
+    HTTPResponse(status: status, contentType: "application/json", bytes: value.jsonBytes())
+  }
+}
+
+/// Serves a subresource of a kind (`pods/log`, `pods/exec` without an upgrade).
+public protocol SubresourceHandler: Sendable {
+  func handle(_ request: HTTPRequest, info: ResourceInfo, namespace: String, name: String) async throws -> HTTPResponse
+}
+
+/// Skiff's version as the API reports it.
+public let skiffAPIVersion = "0.1.0"

@@ -1,0 +1,78 @@
+import SkiffAPI
+
+/// The discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/{g}/{v}`) built from the
+/// served kinds, so clients learn what exists the way kubectl does.
+struct Discovery {
+  let kinds: [ResourceInfo]
+
+  var groups: [String] {
+    var seen: [String] = []
+    for k in kinds where !k.group.isEmpty && !seen.contains(k.group) { seen.append(k.group) }
+    return seen
+  }
+
+  func versions(of group: String) -> [String] {
+    var seen: [String] = []
+    for k in kinds where k.group == group {
+      for v in k.servedVersions where !seen.contains(v) { seen.append(v) }
+    }
+    return seen
+  }
+
+  /// `/api`: APIVersions.
+  var coreVersions: JSONValue {
+    ["kind": "APIVersions", "versions": ["v1"],
+     "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"]]]
+  }
+
+  /// `/apis`: APIGroupList.
+  var groupList: JSONValue {
+    .object(["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(groups.map(group))])
+  }
+
+  /// `/apis/{group}`: APIGroup.
+  func group(_ name: String) -> JSONValue {
+    let versions = versions(of: name)
+    let entries: [JSONValue] = versions.map { ["groupVersion": .string("\(name)/\($0)"), "version": .string($0)] }
+    return .object([
+      "kind": "APIGroup", "apiVersion": "v1", "name": .string(name), "versions": .array(entries),
+      "preferredVersion": entries.first ?? .null,
+    ])
+  }
+
+  /// `/api/v1`, `/apis/{g}/{v}`: APIResourceList, or nil when the group/version is not served.
+  func resourceList(group: String, version: String) -> JSONValue? {
+    let served = kinds.filter { $0.group == group && $0.servedVersions.contains(version) }
+    guard !served.isEmpty else { return nil }
+    var resources: [JSONValue] = []
+    for k in served {
+      var entry: JSONObject = [
+        "name": .string(k.plural), "singularName": .string(k.singular), "namespaced": .bool(k.namespaced),
+        "kind": .string(k.kind),
+        "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+      ]
+      if !k.shortNames.isEmpty { entry["shortNames"] = .array(k.shortNames.map { .string($0) }) }
+      if !k.categories.isEmpty { entry["categories"] = .array(k.categories.map { .string($0) }) }
+      resources.append(.object(entry))
+      if k.hasStatus {
+        resources.append([
+          "name": .string("\(k.plural)/status"), "singularName": "", "namespaced": .bool(k.namespaced),
+          "kind": .string(k.kind), "verbs": ["get", "patch", "update"],
+        ])
+      }
+      if k.group == "" && k.kind == "Pod" {
+        for sub in ["log", "exec", "attach", "portforward"] {
+          resources.append([
+            "name": .string("pods/\(sub)"), "singularName": "", "namespaced": true,
+            "kind": .string(sub == "log" ? "Pod" : "PodExecOptions"),
+            "verbs": sub == "log" ? ["get"] : ["create", "get"],
+          ])
+        }
+      }
+    }
+    return .object([
+      "kind": "APIResourceList", "apiVersion": "v1",
+      "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"), "resources": .array(resources),
+    ])
+  }
+}

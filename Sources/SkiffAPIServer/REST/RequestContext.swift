@@ -1,0 +1,84 @@
+import NIOCore
+import NIOHTTP1
+import SkiffAPI
+import SkiffStore
+
+/// One resource request with its kind, version and parameters decoded.
+struct RequestContext {
+  let request: HTTPRequest
+  let info: ResourceInfo
+  /// The version in the URL; objects are answered in it (Istio kinds serve several).
+  let version: String
+  let namespace: String
+
+  var apiVersion: String { info.group.isEmpty ? version : "\(info.group)/\(version)" }
+
+  /// Whether the client asked for `meta.k8s.io/v1 Table` (kubectl get does).
+  var wantsTable: Bool {
+    let accept = request.headers["Accept"].joined(separator: ",")
+    return accept.contains("as=Table")
+  }
+
+  var writeOptions: WriteOptions {
+    let validation = request.queryValue("fieldValidation").flatMap(WriteOptions.FieldValidation.init(rawValue:)) ?? .warn
+    return WriteOptions(fieldValidation: validation, dryRun: request.queryValue("dryRun") == "All")
+  }
+
+  func bodyJSON() throws(Status) -> JSONValue {
+    let bytes = request.bodyBytes
+    guard !bytes.isEmpty else { throw Status.badRequest("the request body is empty: an object is required") }
+    do {
+      return try JSONValue(parsing: bytes)
+    } catch {
+      throw Status.badRequest("couldn't get version/kind; json parse error: \(error.message)")
+    }
+  }
+
+  func selectors() throws(Status) -> (LabelSelectorQuery, FieldSelectorQuery?) {
+    do {
+      let labels = try request.queryValue("labelSelector").map { text throws(SelectorError) in try LabelSelectorQuery(parsing: text) } ?? .everything
+      let fields = try request.queryValue("fieldSelector").map { text throws(SelectorError) in try FieldSelectorQuery(parsing: text) }
+      return (labels, fields)
+    } catch {
+      throw Status.badRequest(error.message)
+    }
+  }
+
+  func deleteOptions() throws(Status) -> DeleteOptions {
+    var options = DeleteOptions()
+    if let body = try? JSONValue(parsing: request.bodyBytes), case .object = body {
+      options.gracePeriodSeconds = body["gracePeriodSeconds"]?.intValue
+      options.propagationPolicy = body["propagationPolicy"]?.stringValue.flatMap(DeleteOptions.Propagation.init(rawValue:))
+      options.preconditionUID = body.value(at: ["preconditions", "uid"])?.stringValue
+      options.preconditionResourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
+      if let dryRun = body["dryRun"]?.arrayValue, dryRun.contains("All") { options.dryRun = true }
+    }
+    if let grace = request.queryValue("gracePeriodSeconds").flatMap(Int64.init) { options.gracePeriodSeconds = grace }
+    if let policy = request.queryValue("propagationPolicy").flatMap(DeleteOptions.Propagation.init(rawValue:)) {
+      options.propagationPolicy = policy
+    }
+    if request.queryValue("dryRun") == "All" { options.dryRun = true }
+    return options
+  }
+
+  /// The object with `apiVersion` as the URL asked for.
+  func versioned(_ object: JSONValue) -> JSONValue {
+    guard object["apiVersion"]?.stringValue != apiVersion else { return object }
+    var copy = object
+    copy["apiVersion"] = .string(apiVersion)
+    return copy
+  }
+
+  func respond(_ status: HTTPResponseStatus, object: JSONValue, warnings: [String] = []) -> HTTPResponse {
+    var headers: HTTPHeaders = ["Content-Type": "application/json"]
+    for warning in warnings {
+      headers.add(name: "Warning", value: "299 - \"\(warning.replacingQuotes)\"")
+    }
+    let body = object["kind"]?.stringValue == "Table" ? object : versioned(object)
+    return HTTPResponse(status: status, headers: headers, body: .bytes(body.jsonBytes()))
+  }
+}
+
+extension String {
+  var replacingQuotes: String { String(map { $0 == "\"" ? "'" : $0 }) }
+}

@@ -1,0 +1,102 @@
+import CSkiffSys
+import SkiffAPI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `skiff-init exec` runs: a process inside a running container.
+public struct ExecSpec: Codable, Sendable, Equatable {
+  /// The container's main process (host pid): its namespaces are joined.
+  public var targetPid: Int32
+  /// Namespaces to join, in order (`ipc`, `uts`, `net`, `pid`, `mnt`).
+  public var namespaces: [String]
+  public var cgroups: [String]
+  public var process: ProcessSpec
+
+  public init(targetPid: Int32, namespaces: [String] = ["ipc", "uts", "net", "pid", "mnt"], cgroups: [String] = [], process: ProcessSpec) {
+    self.targetPid = targetPid
+    self.namespaces = namespaces
+    self.cgroups = cgroups
+    self.process = process
+  }
+}
+
+/// `skiff-init exec SPEC`: joins a running container's namespaces and cgroups, then runs a
+/// process there with the container's identity and seccomp filter, on the stdio it was
+/// given (pipes, or a terminal with `process.terminal`). Reports a start failure on fd 3 and
+/// exits with the process's exit code (128+N when killed by signal N).
+public enum ExecProcess {
+  public static func run(specPath: String, reportFD: Int32 = 3) -> Int32 {
+    let spec: ExecSpec
+    do {
+      spec = try InitFiles.decode(ExecSpec.self, from: specPath)
+    } catch {
+      ContainerShim.report(reportFD, StartReport(pid: nil, error: error.description))
+      return 255
+    }
+    // Open every namespace first: after joining the mount namespace, /proc/<pid> may differ.
+    var fds: [(String, Int32)] = []
+    for type in spec.namespaces {
+      let fd = open("/proc/\(spec.targetPid)/ns/\(type)", O_RDONLY | O_CLOEXEC)
+      if fd < 0 {
+        ContainerShim.report(reportFD, StartReport(pid: nil, error: "container process \(spec.targetPid) is gone: open \(type) namespace: \(KernelSetup.errnoText())"))
+        return 255
+      }
+      fds.append((type, fd))
+    }
+    do {
+      try KernelSetup.joinCgroups(spec.cgroups)
+    } catch {
+      // The cgroup may be gone with the container; joining it is best effort.
+    }
+    for (type, fd) in fds {
+      if skiff_setns(fd, 0) != 0 {
+        ContainerShim.report(reportFD, StartReport(pid: nil, error: "join \(type) namespace: \(KernelSetup.errnoText())"))
+        return 255
+      }
+      close(fd)
+    }
+    var syncPipe: [Int32] = [-1, -1]
+    _ = skiff_pipe2(&syncPipe, O_CLOEXEC)
+    let child = fork()
+    if child == 0 {
+      close(syncPipe[0])
+      skiff_reset_signals()
+      setsid()
+      if spec.process.terminal { _ = skiff_set_controlling_tty(0) }
+      let failure: RuntimeError
+      do {
+        guard chdir(spec.process.cwd) == 0 else {
+          throw RuntimeError(stage: "exec", "chdir to cwd (\"\(spec.process.cwd)\") set in config.json failed: no such file or directory")
+        }
+        let path = try KernelSetup.resolve(spec.process.args.first ?? "", env: spec.process.env)
+        try KernelSetup.applyIdentity(spec.process)
+        if let seccomp = spec.process.seccomp { try SeccompFilter.load(seccomp) }
+        failure = KernelSetup.exec(path, spec.process)
+      } catch let error as RuntimeError {
+        failure = error
+      } catch {
+        failure = RuntimeError(stage: "exec", String(describing: error))
+      }
+      InitFiles.writeAll(syncPipe[1], Array(failure.message.utf8))
+      _exit(127)
+    }
+    close(syncPipe[1])
+    // The terminal (or the daemon) delivers job-control signals to the process itself;
+    // the exec helper only waits.
+    for sig in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGPIPE] { signal(sig, SIG_IGN) }
+    let startError = ContainerShim.readAll(syncPipe[0])
+    if !startError.isEmpty {
+      var status: Int32 = 0
+      waitpid(child, &status, 0)
+      ContainerShim.report(reportFD, StartReport(pid: nil, error: String(decoding: startError, as: UTF8.self)))
+      return 255
+    }
+    ContainerShim.report(reportFD, StartReport(pid: child, error: nil))
+    var status: Int32 = 0
+    while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+    if skiff_wifsignaled(status) != 0 { return 128 + skiff_wtermsig(status) }
+    return skiff_wexitstatus(status)
+  }
+}
