@@ -41,8 +41,10 @@ let package = Package(
       dependencies: [grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // libyaml: manifest parsing (events with line/column marks) and `-o yaml` emitting.
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     // Kubernetes and Istio objects: JSON/YAML codecs, typed kinds, defaulting, validation.
-    .target(name: "SkiffAPI", swiftSettings: strict),
+    .target(name: "SkiffAPI", dependencies: ["CYAML"], swiftSettings: strict),
     // Go's flag, log and time.Duration text formats, for programs that stand in for Go ones.
     .target(name: "GoCompat", swiftSettings: strict),
     // The three workload programs' logic, as a library so tests can run them in-process.
