@@ -131,9 +131,11 @@ final class LibYAMLEventParser {
       return .scalar(
         text, anchor: Self.string(scalar.anchor), tag: Self.string(scalar.tag), plain: scalar.plain_implicit != 0,
         position)
-    case YAML_SEQUENCE_START_EVENT: return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), position)
+    case YAML_SEQUENCE_START_EVENT:
+      return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), position)
     case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
-    case YAML_MAPPING_START_EVENT: return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), position)
+    case YAML_MAPPING_START_EVENT:
+      return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), position)
     case YAML_MAPPING_END_EVENT: return .mappingEnd
     default: return .streamEnd  // YAML_NO_EVENT: libyaml sends it only after the stream ended.
     }

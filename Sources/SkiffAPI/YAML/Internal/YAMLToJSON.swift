@@ -228,7 +228,8 @@ struct YAMLToJSON {
       case .success(.bool(let b)): return b ? "true" : "false"
       case .success(.float(let d)): return goFormatFloat(d, bits: 32)
       case .success(.null):
-        throw YAMLError(.unsupportedValue, "unsupported map key: null cannot be a JSON object key", at: nodes[index].position)
+        throw YAMLError(
+          .unsupportedValue, "unsupported map key: null cannot be a JSON object key", at: nodes[index].position)
       }
     case .mapping, .sequence:
       let what = if case .mapping = node.kind { "mapping" } else { "sequence" }
