@@ -67,7 +67,7 @@ extension JSONValue {
   /// Go's encoding of a float64 in JSON: shortest form, integers without a fraction.
   static func formatDouble(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
-    if d.rounded() == d && abs(d) < 1e21 { return String(Int64(d)) }
+    if d.rounded() == d && abs(d) < 9e18 { return String(Int64(d)) }
     return "\(d)"
   }
 
