@@ -46,8 +46,7 @@ let package = Package(
     // libyaml: manifest parsing (events with line/column marks) and `-o yaml` emitting.
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     // Kubernetes and Istio objects: JSON/YAML codecs, typed kinds, defaulting, validation.
-<<<<<<< HEAD
-    .target(name: "SkiffAPI", swiftSettings: strict),
+    .target(name: "SkiffAPI", dependencies: ["CYAML"], swiftSettings: strict),
     // The sqlite3 C API (libsqlite3-dev).
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // Object store: SQLite persistence, global revisions, optimistic concurrency, watches.
@@ -71,9 +70,6 @@ let package = Package(
     // Container runtime: launch specs, namespaces, mounts, capabilities, seccomp, the shim.
     .target(name: "SkiffRuntime", dependencies: ["SkiffAPI", "CSkiffSys", "CSeccomp"], swiftSettings: strict),
     .executableTarget(name: "skiff-init", dependencies: ["SkiffRuntime"], swiftSettings: strict),
-=======
-    .target(name: "SkiffAPI", dependencies: ["CYAML"], swiftSettings: strict),
->>>>>>> yaml
     // Go's flag, log and time.Duration text formats, for programs that stand in for Go ones.
     .target(name: "GoCompat", swiftSettings: strict),
     // The three workload programs' logic, as a library so tests can run them in-process.
