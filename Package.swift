@@ -26,6 +26,7 @@ let package = Package(
     .executable(name: "greeter-server", targets: ["greeter-server"]),
     .executable(name: "greeter-client", targets: ["greeter-client"]),
     .executable(name: "grpc_health_probe", targets: ["grpc_health_probe"]),
+    .executable(name: "skiff-workloads", targets: ["skiff-workloads"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -84,9 +85,11 @@ let package = Package(
     .executableTarget(name: "greeter-client", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
+    .executableTarget(name: "skiff-workloads", dependencies: ["Workloads"], swiftSettings: strict),
 
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
+    .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",

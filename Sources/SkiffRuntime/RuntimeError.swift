@@ -10,4 +10,8 @@ public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   public var description: String { "\(stage): \(message)" }
+
+  /// What a user is shown: exec failures read as runc words them (`exec: "/bin/foo": stat
+  /// /bin/foo: no such file or directory`), other failures name their stage.
+  public var userMessage: String { stage == "exec" ? message : description }
 }

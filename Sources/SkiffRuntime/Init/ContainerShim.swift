@@ -21,6 +21,9 @@ public enum ContainerShim {
     }
     setsid()
     for sig in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { signal(sig, SIG_IGN) }
+    // Nothing the shim holds may leak into the container: the report pipe in particular,
+    // whose end-of-file tells the daemon the start is settled.
+    _ = fcntl(reportFD, F_SETFD, FD_CLOEXEC)
 
     let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
     var outPipe: [Int32] = [-1, -1]
@@ -30,9 +33,11 @@ public enum ContainerShim {
     var ptySlave: Int32 = -1
     if spec.process.terminal {
       _ = skiff_openpty(&ptyMaster, &ptySlave)
+      _ = fcntl(ptyMaster, F_SETFD, FD_CLOEXEC)
+      _ = fcntl(ptySlave, F_SETFD, FD_CLOEXEC)
     } else {
-      _ = skiff_pipe2(&outPipe, 0)
-      _ = skiff_pipe2(&errPipe, 0)
+      _ = skiff_pipe2(&outPipe, O_CLOEXEC)
+      _ = skiff_pipe2(&errPipe, O_CLOEXEC)
     }
     _ = skiff_pipe2(&syncPipe, O_CLOEXEC)
 
@@ -54,7 +59,7 @@ public enum ContainerShim {
       let failure = containerMain(
         spec, stdout: spec.process.terminal ? ptySlave : outPipe[1],
         stderr: spec.process.terminal ? ptySlave : errPipe[1], terminal: spec.process.terminal)
-      InitFiles.writeAll(syncPipe[1], Array(failure.message.utf8))
+      InitFiles.writeAll(syncPipe[1], Array(failure.userMessage.utf8))
       _exit(127)
     }
 

@@ -35,6 +35,7 @@ public enum ExecProcess {
       ContainerShim.report(reportFD, StartReport(pid: nil, error: error.description))
       return 255
     }
+    _ = fcntl(reportFD, F_SETFD, FD_CLOEXEC)
     // Open every namespace first: after joining the mount namespace, /proc/<pid> may differ.
     var fds: [(String, Int32)] = []
     for type in spec.namespaces {
@@ -79,7 +80,7 @@ public enum ExecProcess {
       } catch {
         failure = RuntimeError(stage: "exec", String(describing: error))
       }
-      InitFiles.writeAll(syncPipe[1], Array(failure.message.utf8))
+      InitFiles.writeAll(syncPipe[1], Array(failure.userMessage.utf8))
       _exit(127)
     }
     close(syncPipe[1])

@@ -126,6 +126,7 @@ public enum SetupPlan {
       steps.append(.mount(source: device, target: root + device, type: "", flags: .bind, data: ""))
     }
     steps += [
+      .makeDirectory(root + "/dev"),
       .symlink(target: "/proc/self/fd", at: root + "/dev/fd"),
       .symlink(target: "/proc/self/fd/0", at: root + "/dev/stdin"),
       .symlink(target: "/proc/self/fd/1", at: root + "/dev/stdout"),

@@ -1,0 +1,155 @@
+import CSkiffSys
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a child process ended.
+public enum ChildExit: Sendable, Equatable {
+  case exited(Int32)
+  case signalled(Int32)
+
+  /// The status a shell reports: the exit code, or 128+N for signal N.
+  public var code: Int32 {
+    switch self {
+    case .exited(let c): return c
+    case .signalled(let s): return 128 + s
+    }
+  }
+}
+
+/// Every child the daemon starts goes through here: spawned with posix_spawn (never fork in
+/// a multi-threaded process) and reaped by one SIGCHLD handler, which also reaps orphans
+/// re-parented to the daemon as a child subreaper. Nothing else may call waitpid.
+public final class ChildProcesses: Sendable {
+  public static let shared = ChildProcesses()
+
+  private struct State {
+    var waiters: [pid_t: [CheckedContinuation<ChildExit, Never>]] = [:]
+    var finished: [pid_t: ChildExit] = [:]
+    var tracked: Set<pid_t> = []
+  }
+
+  private let state = Mutex(State())
+  // Kept alive for the life of the process.
+  private nonisolated(unsafe) var source: (any DispatchSourceSignal)?
+
+  init() {
+    signal(SIGCHLD, SIG_DFL)
+    let source = DispatchSource.makeSignalSource(signal: SIGCHLD, queue: DispatchQueue(label: "skiff.reaper"))
+    source.setEventHandler { [weak self] in self?.reap() }
+    source.resume()
+    self.source = source
+  }
+
+  /// Makes this process a child subreaper: orphaned descendants (container shims whose
+  /// parent died) are re-parented here instead of to init.
+  public func becomeSubreaper() {
+    _ = skiff_set_subreaper()
+  }
+
+  /// File descriptor wiring for a spawned child: `dup2(from, to)` for each pair; every other
+  /// descriptor is closed in the child (they are opened close-on-exec).
+  public struct FileActions {
+    public var dups: [(from: Int32, to: Int32)] = []
+    public var opens: [(fd: Int32, path: String, flags: Int32)] = []
+    public init() {}
+  }
+
+  /// Spawns `path` with `arguments` (argv[0] included) and `environment`.
+  public func spawn(
+    _ path: String, _ arguments: [String], environment: [String] = defaultEnvironment, files: FileActions = FileActions()
+  ) throws(RuntimeError) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for (fd, openPath, flags) in files.opens {
+      posix_spawn_file_actions_addopen(&actions, fd, openPath, flags, 0o644)
+    }
+    for (from, to) in files.dups {
+      if from == to {
+        // dup2(fd, fd) does not clear close-on-exec; move it through a free slot.
+        posix_spawn_file_actions_adddup2(&actions, from, 100)
+        posix_spawn_file_actions_adddup2(&actions, 100, to)
+        posix_spawn_file_actions_addclose(&actions, 100)
+      } else {
+        posix_spawn_file_actions_adddup2(&actions, from, to)
+      }
+    }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+    defer {
+      argv.forEach { free($0) }
+      envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    // Hold the lock across spawn so the reaper cannot see the child exit before it is tracked.
+    let rc = state.withLock { state -> Int32 in
+      let rc = posix_spawn(&pid, path, &actions, &attributes, &argv, &envp)
+      if rc == 0 { state.tracked.insert(pid) }
+      return rc
+    }
+    guard rc == 0 else {
+      throw RuntimeError(stage: "spawn \(path)", String(cString: strerror(rc)))
+    }
+    return pid
+  }
+
+  /// Waits for a spawned child to end.
+  public func wait(_ pid: Int32) async -> ChildExit {
+    await withCheckedContinuation { continuation in
+      let done = state.withLock { state -> ChildExit? in
+        if let exit = state.finished.removeValue(forKey: pid) { return exit }
+        state.waiters[pid, default: []].append(continuation)
+        return nil
+      }
+      if let done { continuation.resume(returning: done) }
+    }
+    // A SIGCHLD may have been coalesced before the waiter registered: reap once more.
+  }
+
+  /// Whether `pid` has been reaped (it exited) — for spawned children only.
+  public func hasExited(_ pid: Int32) -> Bool {
+    state.withLock { $0.finished[pid] != nil || (!$0.tracked.contains(pid) && $0.waiters[pid] == nil) }
+  }
+
+  private func reap() {
+    while true {
+      var status: Int32 = 0
+      let pid = waitpid(-1, &status, WNOHANG)
+      if pid <= 0 { return }
+      let exit: ChildExit = skiff_wifsignaled(status) != 0
+        ? .signalled(skiff_wtermsig(status)) : .exited(skiff_wexitstatus(status))
+      let waiters = state.withLock { state -> [CheckedContinuation<ChildExit, Never>] in
+        let tracked = state.tracked.remove(pid) != nil
+        let waiting = state.waiters.removeValue(forKey: pid) ?? []
+        if waiting.isEmpty && tracked { state.finished[pid] = exit }
+        return waiting
+      }
+      for waiter in waiters { waiter.resume(returning: exit) }
+    }
+  }
+
+  /// The environment children get unless told otherwise.
+  public static let defaultEnvironment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"]
+}
+
+/// Runs blocking work (a read on a pipe, a file wait) on a Dispatch thread, never on the
+/// cooperative pool.
+public func onBlockingThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+  await withCheckedContinuation { continuation in
+    DispatchQueue.global().async { continuation.resume(returning: work()) }
+  }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import SkiffRuntime
+import Testing
+
+/// Runs real containers: namespaces, overlayfs, pivot_root, capabilities, seccomp. Needs
+/// root and busybox-static (scripts/install-deps installs it).
+@Suite(
+  "containers on the real kernel",
+  .enabled(if: getuid() == 0, "needs root: creates namespaces, mounts and containers"),
+  .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/busybox"), "needs busybox-static (scripts/install-deps)"),
+  .serialized)
+struct ContainerKernelTests {
+  let base: String
+  let runtime: ContainerRuntime
+  let image: String
+
+  init() throws {
+    base = "/tmp/skiff-kernel-test-\(UUID().uuidString.prefix(8))"
+    image = base + "/image"
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: image + "/bin", withIntermediateDirectories: true)
+    try fm.createDirectory(atPath: image + "/etc", withIntermediateDirectories: true)
+    try fm.copyItem(atPath: "/bin/busybox", toPath: image + "/bin/busybox")
+    for applet in ["sh", "cat", "sleep", "hostname", "grep", "ls", "echo", "touch", "id"] {
+      try fm.createSymbolicLink(atPath: image + "/bin/" + applet, withDestinationPath: "busybox")
+    }
+    runtime = ContainerRuntime(
+      runDirectory: base + "/run", stateDirectory: base + "/state", initBinary: Self.initBinary)
+    try runtime.prepare()
+  }
+
+  static var initBinary: String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+      .appendingPathComponent("skiff-init").path
+  }
+
+  func cleanUp() {
+    for id in runtime.sandboxIDs() { runtime.removeSandbox(id: id) }
+    _ = umount2(base + "/run", Int32(MNT_DETACH))
+    ContainerRuntime.removeTree(base)
+  }
+
+  func spec(_ id: String, sandbox: SandboxHandle, args: [String], seccomp: Bool = false, readOnly: Bool = false) -> (LaunchSpec, String) {
+    let dir = runtime.containerDirectory(pod: sandbox.id, container: id)
+    var process = ProcessSpec(args: args, env: ["PATH=/bin"], cwd: "/")
+    if seccomp { process.seccomp = SeccompProfile.runtimeDefault(capabilities: process.capabilities.bounding) }
+    let spec = LaunchSpec(
+      id: id, joinNamespaces: sandbox.joinList, hostname: "pod-\(sandbox.id)",
+      rootfs: RootfsSpec(lowerDirs: [image], upperDir: dir + "/upper", workDir: dir + "/work", mountPoint: dir + "/rootfs", readOnly: readOnly),
+      mounts: SetupPlan.defaultMounts, devices: SetupPlan.defaultDevices, maskedPaths: SetupPlan.defaultMaskedPaths,
+      readonlyPaths: SetupPlan.defaultReadonlyPaths, process: process, logPath: dir + "/log", exitPath: dir + "/exit.json")
+    return (spec, dir)
+  }
+
+  func waitForExit(_ path: String) async throws -> ExitRecord {
+    for _ in 0..<200 {
+      if let record = runtime.exitRecord(at: path) { return record }
+      try await Task.sleep(for: .milliseconds(25))
+    }
+    throw RuntimeError(stage: "test", "container did not exit")
+  }
+
+  /// The log's message text, as `kubectl logs` shows it.
+  func logText(_ path: String) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+      let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+      return parts.count == 4 ? String(parts[3]) : ""
+    }
+  }
+
+  @Test func containerRunsIsolatedAndReportsItsExitCode() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p1", hostname: "pod-p1")
+    let (launch, dir) = spec("app", sandbox: sandbox, args: [
+      "/bin/sh", "-c",
+      "hostname; echo pid=$$; grep -E '^(CapBnd|Seccomp):' /proc/self/status; ls /proc/kcore && cat /proc/kcore | head -c1 | wc -c; echo oops >&2; exit 3",
+    ], seccomp: true)
+    _ = try await runtime.start(launch, directory: dir)
+    let record = try await waitForExit(launch.exitPath)
+    #expect(record.exitCode == 3)
+    let lines = try logText(launch.logPath)
+    #expect(lines.first == "pod-p1")
+    #expect(lines.contains("pid=1"))
+    #expect(lines.contains("CapBnd:\t00000000a80425fb"), "Docker's default capability set: \(lines)")
+    #expect(lines.contains("Seccomp:\t2"))
+    #expect(lines.contains("oops"))
+    let log = try String(contentsOfFile: launch.logPath, encoding: .utf8)
+    #expect(log.contains(" stderr F oops"))
+  }
+
+  @Test func missingCommandIsAStartError() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p2", hostname: "pod-p2")
+    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/foo"])
+    await #expect(throws: RuntimeError(stage: "start container app", "exec: \"/bin/foo\": stat /bin/foo: no such file or directory")) {
+      try await runtime.start(launch, directory: dir)
+    }
+    let (bare, dir2) = spec("app2", sandbox: sandbox, args: ["nosuchcommand"])
+    await #expect(throws: RuntimeError(stage: "start container app2", "exec: \"nosuchcommand\": executable file not found in $PATH")) {
+      try await runtime.start(bare, directory: dir2)
+    }
+  }
+
+  @Test func execJoinsARunningContainer() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p3", hostname: "pod-p3")
+    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/sh", "-c", "touch /made-by-main; sleep 30"])
+    let pid = try await runtime.start(launch, directory: dir)
+    try await Task.sleep(for: .milliseconds(200))
+    let out = Pipe()
+    let helper = try await runtime.exec(
+      ExecSpec(targetPid: pid, process: ProcessSpec(args: ["sh", "-c", "hostname; ls /made-by-main; echo $$"], env: ["PATH=/bin"])),
+      directory: dir, stdin: FileHandle.nullDevice.fileDescriptor, stdout: out.fileHandleForWriting.fileDescriptor,
+      stderr: out.fileHandleForWriting.fileDescriptor)
+    try out.fileHandleForWriting.close()
+    let exit = await ChildProcesses.shared.wait(helper)
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(exit == .exited(0))
+    let lines = text.split(separator: "\n")
+    #expect(lines.first == "pod-p3")
+    #expect(lines.dropFirst().first == "/made-by-main")
+    // In the container's pid namespace, the exec'd shell is neither pid 1 nor a host pid.
+    #expect(Int(lines.last ?? "0") ?? 0 > 1)
+    #expect(Int(lines.last ?? "0") ?? 0 < 100)
+    ContainerRuntime.signal(pid, SIGKILL)
+    let record = try await waitForExit(launch.exitPath)
+    #expect(record.exitCode == 137)
+    #expect(record.signal == 9)
+  }
+
+  @Test func readOnlyRootRefusesWrites() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p4", hostname: "pod-p4")
+    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/sh", "-c", "touch /x || echo refused"], readOnly: true)
+    _ = try await runtime.start(launch, directory: dir)
+    _ = try await waitForExit(launch.exitPath)
+    #expect(try logText(launch.logPath).contains("refused"))
+  }
+
+  @Test func removingTheSandboxLeavesNoMounts() async throws {
+    defer { cleanUp() }
+    _ = try await runtime.createSandbox(id: "p5", hostname: "pod-p5")
+    #expect(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).contains(base + "/run/p5/ns/net"))
+    runtime.removeSandbox(id: "p5")
+    #expect(!(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).contains(base + "/run/p5")))
+  }
+}
