@@ -193,6 +193,7 @@ struct MergeKeysTests {
       #expect(keys?.strategy(at: prefix + ".hostAliases") == .merge(key: "ip"), "\(kind)")
       #expect(keys?.strategy(at: prefix + ".topologySpreadConstraints") == .merge(key: "topologyKey"), "\(kind)")
       #expect(keys?.strategy(at: prefix + ".tolerations") == nil, "\(kind)")
+      #expect(keys?.strategy(at: prefix + ".readinessGates") == nil, "\(kind)")
       #expect(keys?.strategy(at: "metadata.ownerReferences") == .merge(key: "uid"), "\(kind)")
       #expect(keys?.strategy(at: "metadata.finalizers") == .mergeScalars, "\(kind)")
     }

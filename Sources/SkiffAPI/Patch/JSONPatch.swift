@@ -144,7 +144,8 @@ public enum JSONPatch {
       guard let path = try? member("path", of: op) else { throw fail("copy operation failed to decode path: \(errMissing)") }
       try onContainer(of: path, in: &doc, missing: "copy operation does not apply: doc is missing destination path: \(path): \(errMissing)") {
         (container, key) throws(PatchError) in
-        copied += copy.goJSONBytes().count
+        // Go copies a missing or null value as a nil node, which adds nothing.
+        copied += copy.isNull ? 0 : copy.goJSONBytes().count
         if copySizeLimit > 0 && copied > copySizeLimit {
           throw fail("Unable to complete the copy, the accumulated size increase of copy is \(copied), exceeding the limit \(copySizeLimit)")
         }
