@@ -48,6 +48,9 @@ struct JSONPatchTests {
      #"[{"op":"test","path":"","value":{"id":"0","parentID":"0"}},{"op":"replace","path":"","value":{"id":"7","originalID":"bar"}}]"#,
      #"{"id":"7","originalID":"bar"}"#),
     ("test null against a missing member", #"{"a":1}"#, #"[{"op":"test","path":"/b","value":null}]"#, #"{"a":1}"#),
+    ("test null against a null member", #"{"foo":null}"#, #"[{"op":"test","path":"/foo","value":null}]"#, #"{"foo":null}"#),
+    ("test without a value against a missing member", #"{"baz":[]}"#, #"[{"op":"test","path":"/foo"}]"#, #"{"baz":[]}"#),
+    ("test an escaped key", #"{"baz/foo":"qux"}"#, #"[{"op":"test","path":"/baz~1foo","value":"qux"}]"#, #"{"baz/foo":"qux"}"#),
   ])
   func applies(_ name: String, _ document: String, _ patch: String, _ result: String) throws {
     #expect(try JSONPatch.apply(json(patch), to: json(document)) == json(result), "\(name)")
@@ -93,6 +96,11 @@ struct JSONPatchTests {
      "error while adding value during copy: Unable to access invalid index: 2: invalid index referenced"),
     ("move past the end", #"{"foo":["all","grass","cows","eat"]}"#, #"[{"op":"move","from":"/foo/1","path":"/foo/4"}]"#,
      "error in move for path: '/foo/4': Unable to access invalid index: 4: invalid index referenced"),
+    ("test a different item", #"{"baz":"qux","foo":["a",2,"c"]}"#,
+     #"[{"op":"test","path":"/baz","value":"qux"},{"op":"test","path":"/foo/1","value":"c"}]"#, "testing value /foo/1 failed: test failed"),
+    ("test a missing member", #"{"baz":"qux"}"#, #"[{"op":"test","path":"/foo","value":42}]"#, "testing value /foo failed: test failed"),
+    ("test null against an object", #"{"foo":{}}"#, #"[{"op":"test","path":"/foo","value":null}]"#, "testing value /foo failed: test failed"),
+    ("test without a value against a list", #"{"foo":[]}"#, #"[{"op":"test","path":"/foo"}]"#, "testing value /foo failed: test failed"),
     ("replace the root with a scalar", #"{"a":1}"#, #"[{"op":"replace","path":"","value":5}]"#,
      "replace operation value must be object or array: %!w(<nil>)"),
   ])
