@@ -64,7 +64,10 @@ let package = Package(
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
-      name: "ClusterDNSTests", dependencies: ["SkiffNetwork", nioCore, nioPosix],
+      name: "ClusterDNSTests",
+      dependencies: [
+        "SkiffNetwork", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",

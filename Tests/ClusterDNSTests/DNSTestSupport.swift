@@ -103,7 +103,7 @@ enum LoopbackDNSClient {
           out.writeInteger(UInt16(packet.count))
           out.writeBytes(packet)
         }
-        try await outbound.write(out)
+        if out.readableBytes > 0 { try await outbound.write(out) }
         var received = ByteBuffer()
         var messages: [[UInt8]] = []
         let wanted = replies ?? packets.count

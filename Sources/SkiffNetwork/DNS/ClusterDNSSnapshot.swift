@@ -23,12 +23,8 @@ public struct ClusterDNSSnapshot: Sendable {
   /// Kubernetes DNS schema version (kubernetes/dns `docs/specification.md` §2.2).
   static let schemaVersion = "1.1.0"
 
-  /// A snapshot with no services: only the zone's SOA, NS and version record.
-  public init(clusterDomain: String = "cluster.local") {
-    self.init(services: [], clusterDomain: clusterDomain)
-  }
-
-  /// Computes every name the cluster's objects define.
+  /// Computes every name the cluster's objects define; with no arguments, an
+  /// empty zone (only its SOA, NS and version record).
   ///
   /// - Parameters:
   ///   - services: Services with their endpoints; invalid names are skipped.
@@ -40,7 +36,7 @@ public struct ClusterDNSSnapshot: Sendable {
   ///   - clusterDomain: The zone (kubelet `--cluster-domain`).
   ///   - serial: The SOA serial.
   public init(
-    services: [DNSService], pods: [DNSPod] = [], namespaces: [String] = [],
+    services: [DNSService] = [], pods: [DNSPod] = [], namespaces: [String] = [],
     clusterDomain: String = "cluster.local", serial: UInt32 = 1
   ) {
     var builder = ClusterDNSSnapshotBuilder(clusterDomain: clusterDomain)
