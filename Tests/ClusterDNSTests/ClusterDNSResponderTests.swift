@@ -88,6 +88,21 @@ struct ClusterDNSResponderTests {
     #expect(summary.queryType == nil)
   }
 
+  @Test("thousands of questions over TCP: FORMERR that still fits a TCP frame")
+  func manyQuestions() throws {
+    // Each question after the first is a 2-byte pointer to the first name: 6 bytes.
+    var packet = makeQuery("kubernetes.default.svc.cluster.local", .a).serialized()
+    let count = 10_000
+    packet[4] = UInt8(count >> 8)
+    packet[5] = UInt8(count & 0xFF)
+    for _ in 1..<count { packet += [0xC0, 12, 0, 1, 0, 1] }
+    #expect(packet.count < 65536)
+    let (response, size) = try reply(packet, over: .tcp)
+    #expect(size <= 65535)
+    #expect(response.responseCode == .formatError)
+    #expect(response.questions.isEmpty)
+  }
+
   @Test("packets shorter than a header, and responses, are dropped")
   func drops() {
     #expect(responder.respond(to: [1, 2, 3], over: .udp, using: snapshot) == .drop)

@@ -115,6 +115,17 @@ struct ClusterDNSServerTests {
     }
   }
 
+  @Test("a client that shuts down its sending side after the query still gets the answer, then EOF")
+  func halfClose() async throws {
+    try await withClusterDNSServer { server, _ in
+      let packet = makeQuery("kubernetes.default.svc.cluster.local", .a).serialized()
+      // Ask for two replies: the second never comes, the server closes after the first.
+      let replies = try await LoopbackDNSClient.tcp([packet], replies: 2, halfClose: true, port: server.port)
+      #expect(replies.count == 1)
+      #expect(try replies.first.map { try DNSMessage(parsing: $0).answers.count } == 1)
+    }
+  }
+
   @Test("a TCP connection that sends nothing is closed after the idle timeout")
   func idleTimeout() async throws {
     try await withClusterDNSServer(configure: { $0.tcpIdleTimeout = .milliseconds(200) }) { server, _ in

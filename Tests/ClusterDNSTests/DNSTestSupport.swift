@@ -88,13 +88,18 @@ enum LoopbackDNSClient {
   }
 
   /// Opens one TCP connection, sends every packet length-prefixed (in one write,
-  /// pipelined) and reads `replies` length-prefixed answers.
-  static func tcp(_ packets: [[UInt8]], replies: Int? = nil, port: Int) async throws -> [[UInt8]] {
+  /// pipelined; then shuts down its sending side if `halfClose`) and reads up to
+  /// `replies` length-prefixed answers, fewer if the server closes first.
+  static func tcp(
+    _ packets: [[UInt8]], replies: Int? = nil, halfClose: Bool = false, port: Int
+  ) async throws -> [[UInt8]] {
     try await withTimeout(5, "TCP replies from port \(port)") {
       let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .connect(host: "127.0.0.1", port: port) { channel in
           channel.eventLoop.makeCompletedFuture {
-            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+              wrappingChannelSynchronously: channel,
+              configuration: .init(isOutboundHalfClosureEnabled: true))
           }
         }
       return try await channel.executeThenClose { inbound, outbound in
@@ -104,6 +109,7 @@ enum LoopbackDNSClient {
           out.writeBytes(packet)
         }
         if out.readableBytes > 0 { try await outbound.write(out) }
+        if halfClose { outbound.finish() }
         var received = ByteBuffer()
         var messages: [[UInt8]] = []
         let wanted = replies ?? packets.count

@@ -96,8 +96,9 @@ final class ClusterDNSStreamHandler: ChannelInboundHandler {
       context.close(promise: nil)
       return
     }
+    // The responder keeps TCP answers within 65535 bytes, so the length fits.
     var frame = context.channel.allocator.buffer(capacity: 2 + bytes.count)
-    frame.writeInteger(UInt16(bytes.count))
+    frame.writeInteger(UInt16(clamping: bytes.count))
     frame.writeBytes(bytes)
     let promise = context.eventLoop.makePromise(of: Void.self)
     context.write(wrapOutboundOut(frame), promise: promise)

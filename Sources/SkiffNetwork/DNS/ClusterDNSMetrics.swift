@@ -16,6 +16,7 @@ public struct ClusterDNSMetrics: Sendable, Hashable {
   /// TCP connections accepted.
   public internal(set) var tcpConnections: UInt64 = 0
 
+  /// All counters at zero.
   public init() {}
 
   mutating func record(_ outcome: ClusterDNSResponder.Outcome, over transport: DNSTransport) {

@@ -35,6 +35,8 @@ struct ClusterDNSResolver: Sendable {
       return response
     }
     guard query.questions.count == 1, let question = query.questions.first else {
+      // Not echoed: thousands of questions would not fit any response.
+      response.questions = []
       response.responseCode = .formatError
       return response
     }

@@ -27,6 +27,7 @@ public final class ClusterDNSServer: Sendable {
     /// A TCP connection with no query for this long is closed.
     public var tcpIdleTimeout: Duration = .seconds(10)
 
+    /// Defaults: TTL 5 s, 1232-byte UDP payloads, 10 s TCP idle timeout.
     public init(host: String, port: Int = 53) {
       self.host = host
       self.port = port
@@ -201,7 +202,9 @@ public struct ClusterDNSError: Error, CustomStringConvertible, Sendable {
     case bind
   }
 
+  /// What failed.
   public var code: Code
+  /// The whole sentence, naming address, port and transport.
   public var message: String
 
   /// `bind cluster DNS to 10.96.0.10:53/udp: Address already in use (errno: 98)`.

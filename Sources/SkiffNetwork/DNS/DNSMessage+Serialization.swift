@@ -12,7 +12,8 @@ extension DNSMessage {
   /// The wire form cut to fit `limit` bytes, the way RFC 2181 §9 asks: first the
   /// additional records go (no TC needed, they are optional); if the answer still
   /// does not fit, TC is set and only the question (and OPT) are sent, so the
-  /// client retries over TCP instead of using a partial RRset.
+  /// client retries over TCP instead of using a partial RRset. The result never
+  /// exceeds `limit` (at least 512).
   func serialized(limit: Int) -> (bytes: [UInt8], truncated: Bool) {
     let full = serialized()
     if full.count <= limit { return (full, false) }
@@ -23,6 +24,10 @@ extension DNSMessage {
     trimmed.answers = []
     trimmed.authorities = []
     trimmed.isTruncated = true
+    let questionOnly = trimmed.serialized()
+    if questionOnly.count <= limit { return (questionOnly, true) }
+    // Only a query with very many questions gets here; the header alone always fits.
+    trimmed.questions = []
     return (trimmed.serialized(), true)
   }
 }

@@ -17,10 +17,10 @@ struct DNSName: Hashable, Sendable {
   }
 
   /// Parses dotted text (`foo.default.svc.cluster.local`, trailing dot
-  /// optional, `.` for the root); `nil` for empty labels, labels over 63
+  /// optional, `.` for the root); `nil` for empty text or labels, labels over 63
   /// bytes or names over 255 bytes. No escapes: cluster names never need them.
   init?(_ text: String) {
-    if text == "." || text.isEmpty {
+    if text == "." {
       self = .root
       return
     }

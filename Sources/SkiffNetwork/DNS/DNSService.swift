@@ -14,8 +14,11 @@ public struct DNSService: Sendable, Hashable {
     case externalName(String)
   }
 
+  /// `metadata.namespace`.
   public var namespace: String
+  /// `metadata.name`.
   public var name: String
+  /// ClusterIP, headless or ExternalName.
   public var kind: Kind
   /// `spec.ports`; named ones get SRV records (for headless services the endpoint
   /// ports are used instead, as they carry the target port).
@@ -44,7 +47,9 @@ public struct DNSPort: Sendable, Hashable {
 
   /// The port name; `nil` or empty for an unnamed port (no `_<port>._<proto>` SRV name).
   public var name: String?
+  /// `protocol` (TCP by default, as in the API).
   public var transport: Transport
+  /// The port number SRV records carry.
   public var port: UInt16
 
   public init(name: String? = nil, transport: Transport = .tcp, port: UInt16) {
@@ -56,7 +61,9 @@ public struct DNSPort: Sendable, Hashable {
 
 /// One address of a service's Endpoints (an `EndpointAddress` with its subset's ports).
 public struct DNSEndpoint: Sendable, Hashable {
+  /// `EndpointAddress.ip`.
   public var address: IPAddress
+  /// `false` for `notReadyAddresses`: such an endpoint gets no records.
   public var isReady: Bool
   /// `EndpointAddress.hostname` (set from the pod's `spec.hostname` when its
   /// `spec.subdomain` names the service).
@@ -88,8 +95,11 @@ public struct DNSEndpoint: Sendable, Hashable {
 
 /// A pod, for namespace existence and reverse (PTR) records of pod IPs.
 public struct DNSPod: Sendable, Hashable {
+  /// `metadata.namespace`.
   public var namespace: String
+  /// `metadata.name`.
   public var name: String
+  /// `status.podIPs`.
   public var addresses: [IPAddress]
 
   public init(namespace: String, name: String, addresses: [IPAddress]) {

@@ -3,7 +3,9 @@
 public struct PodHostsFile: Sendable, Hashable {
   /// A `spec.hostAliases` entry.
   public struct HostAlias: Sendable, Hashable {
+    /// The address the names resolve to.
     public var ip: String
+    /// Names written on the same line, tab-separated.
     public var hostnames: [String]
 
     public init(ip: String, hostnames: [String]) {
@@ -18,6 +20,7 @@ public struct PodHostsFile: Sendable, Hashable {
   public var hostname: String
   /// `<subdomain>.<ns>.svc.<domain>` when `spec.subdomain` is set, else `nil`.
   public var domain: String?
+  /// `spec.hostAliases`, after the managed lines.
   public var hostAliases: [HostAlias]
 
   /// - Parameters:

@@ -15,7 +15,9 @@ public struct PodResolvConf: Sendable, Hashable {
       }
     }
 
+    /// Appended after the cluster DNS address.
     public var nameservers: [String]
+    /// Appended after the cluster search path.
     public var searches: [String]
     /// A pod option replaces the policy's option of the same name.
     public var options: [Option]
@@ -36,8 +38,11 @@ public struct PodResolvConf: Sendable, Hashable {
   /// A longer search path makes some resolvers (glibc 2.28) abort; the kubelet drops it.
   public static let maxSearchPathLength = 253
 
+  /// `nameserver` lines, in order (at most 3).
   public var nameservers: [String]
+  /// The `search` line's domains, in order.
   public var searches: [String]
+  /// The `options` line's entries (`ndots:5`).
   public var options: [String]
   /// What the kubelet reports in `DNSConfigForming` warning events when it cut the lists.
   public var warnings: [String]
