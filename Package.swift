@@ -16,6 +16,7 @@ let grpcNIO = Target.Dependency.product(
   name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport")
 let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 
 let package = Package(
@@ -81,6 +82,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Node network: cluster DNS (more to come: netns, veths, IPAM, service proxy).
+    .target(name: "SkiffNetwork", dependencies: [nioCore, nioPosix], swiftSettings: strict),
     .executableTarget(name: "greeter-server", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "greeter-client", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(
@@ -91,6 +94,12 @@ let package = Package(
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
+    .testTarget(
+      name: "ClusterDNSTests",
+      dependencies: [
+        "SkiffNetwork", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",
       dependencies: [
