@@ -19,7 +19,8 @@ extension Service {
       spec.ports = ports
     }
     let type = spec.type ?? ""
-    let externallyAccessible = type == "NodePort" || type == "LoadBalancer" || !(spec.externalIPs ?? []).isEmpty
+    let externallyAccessible = type == "NodePort" || type == "LoadBalancer"
+      || (type == "ClusterIP" && !(spec.externalIPs ?? []).isEmpty)
     if externallyAccessible && (spec.externalTrafficPolicy?.isEmpty ?? true) { spec.externalTrafficPolicy = "Cluster" }
     if spec.internalTrafficPolicy == nil && ["NodePort", "LoadBalancer", "ClusterIP"].contains(type) {
       spec.internalTrafficPolicy = "Cluster"

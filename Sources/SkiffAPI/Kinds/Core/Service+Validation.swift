@@ -2,13 +2,45 @@ extension Service {
   /// `ValidateService`, plus on update the cluster IP rules of `ValidateServiceUpdate`: a
   /// cluster IP may be set once (from empty) and never changed.
   public func validate(old: Service?) -> [FieldError] {
-    var errs: [FieldError] = []
-    if let old {
-      errs += metadata.validateUpdate(old: old.metadata)
-      errs += validateClusterIPUpdate(old: old)
-    }
-    errs += validateService()
+    guard let old else { return validateService() }
+    var updated = self
+    updated.prepareForUpdate(old: old)
+    var errs = updated.metadata.validateUpdate(old: old.metadata)
+    errs += updated.validateClusterIPUpdate(old: old)
+    errs += updated.validateService()
     return errs
+  }
+
+  /// What the API server does to an updated service before validating it: keep the
+  /// allocated cluster IPs and node ports the new object left out (`patchAllocatedValues`),
+  /// then line `clusterIPs` up with a changed `clusterIP` (`NormalizeClusterIPs`).
+  /// Idempotent; `validate(old:)` applies it to its own copy.
+  public mutating func prepareForUpdate(old: Service) {
+    func needsClusterIP(_ s: Service) -> Bool { s.spec.type != "ExternalName" }
+    func needsNodePort(_ s: Service) -> Bool { s.spec.type == "NodePort" || s.spec.type == "LoadBalancer" }
+    if needsClusterIP(old) && needsClusterIP(self) && (spec.clusterIP ?? "").isEmpty && (spec.clusterIPs ?? []).isEmpty {
+      spec.clusterIP = old.spec.clusterIP
+      spec.clusterIPs = old.spec.clusterIPs
+    }
+    if needsNodePort(old) && needsNodePort(self), var ports = spec.ports {
+      let oldPorts = old.spec.ports ?? []
+      let used = Set(oldPorts.compactMap(\.nodePort)).intersection(ports.compactMap(\.nodePort))
+      let byName = Dictionary(oldPorts.map { ($0.name ?? "", $0.nodePort ?? 0) }, uniquingKeysWith: { a, _ in a })
+      for i in ports.indices where (ports[i].nodePort ?? 0) == 0 {
+        if let previous = byName[ports[i].name ?? ""], previous != 0, !used.contains(previous) { ports[i].nodePort = previous }
+      }
+      spec.ports = ports
+    }
+    let oldIPs = old.spec.clusterIPs ?? []
+    if !oldIPs.isEmpty && (spec.clusterIPs ?? []).isEmpty && old.spec.clusterIP == spec.clusterIP {
+      spec.clusterIPs = oldIPs
+    }
+    if old.spec.clusterIP != spec.clusterIP {
+      if !(old.spec.clusterIP ?? "").isEmpty && (spec.clusterIP ?? "").isEmpty && (spec.clusterIPs ?? []) == oldIPs {
+        spec.clusterIPs = nil
+      }
+      if (spec.clusterIPs ?? []) == oldIPs { spec.clusterIPs = [spec.clusterIP ?? ""] }
+    }
   }
 
   private var isHeadless: Bool { spec.clusterIPs == ["None"] }
@@ -129,7 +161,8 @@ extension Service {
     if spec.loadBalancerClass != nil && type != "LoadBalancer" {
       errs.append(.forbidden(specPath.child("loadBalancerClass"), "may only be used when `type` is 'LoadBalancer'"))
     }
-    let externallyAccessible = type == "NodePort" || type == "LoadBalancer" || !(spec.externalIPs ?? []).isEmpty
+    let externallyAccessible = type == "NodePort" || type == "LoadBalancer"
+      || (type == "ClusterIP" && !(spec.externalIPs ?? []).isEmpty)
     let externalPolicy = spec.externalTrafficPolicy ?? ""
     if !externallyAccessible {
       if !externalPolicy.isEmpty {
@@ -221,15 +254,11 @@ extension Service {
     return errs
   }
 
-  /// `validateUpgradeDowngradeClusterIPs`, after the API server's normalisation: a changed
-  /// `clusterIP` with untouched `clusterIPs` moves `clusterIPs[0]` with it.
+  /// `validateUpgradeDowngradeClusterIPs`.
   private func validateClusterIPUpdate(old: Service) -> [FieldError] {
     guard spec.type != "ExternalName", old.spec.type != "ExternalName" else { return [] }
-    var newIPs = spec.clusterIPs ?? []
+    let newIPs = spec.clusterIPs ?? []
     let oldIPs = old.spec.clusterIPs ?? []
-    if let clusterIP = spec.clusterIP, !clusterIP.isEmpty, clusterIP != old.spec.clusterIP, newIPs == oldIPs, !newIPs.isEmpty {
-      newIPs[0] = clusterIP
-    }
     if oldIPs == ["None"] && newIPs == ["None"] { return [] }
     let path = FieldPath("spec").child("clusterIPs")
     var errs: [FieldError] = []

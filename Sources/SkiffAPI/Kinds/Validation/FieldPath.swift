@@ -55,12 +55,23 @@ extension FieldError {
   }
 }
 
-/// Any encodable value as the JSON Kubernetes shows in `Invalid value: ...` (nil is `null`).
+/// Any encodable value as the JSON Kubernetes shows in `Invalid value: ...` (nil is `null`;
+/// map keys sorted, as Go marshals maps).
 func jsonValue<T: Encodable>(_ value: T) -> JSONValue {
-  (try? JSONValueEncoder().encode(value)) ?? .null
+  (try? JSONValueEncoder().encode(SingleValue(value: value))) ?? .null
 }
 
 func jsonValue<T: Encodable>(_ value: T?) -> JSONValue {
   guard let value else { return .null }
-  return (try? JSONValueEncoder().encode(value)) ?? .null
+  return jsonValue(value)
+}
+
+/// Routes the root value through the encoder's single-value path, where maps get sorted keys.
+private struct SingleValue<T: Encodable>: Encodable {
+  let value: T
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(value)
+  }
 }
