@@ -8,9 +8,9 @@ extension APIObject {
   }
 
   /// The object as stored and served: JSON in declaration order.
-  public func encodedJSON() -> JSONValue {
-    // Encoding plain Codable structs into JSONValue cannot fail.
-    (try? JSONValueEncoder().encode(self)) ?? .object(JSONObject())
+  var storedJSON: JSONValue {
+    // Encoding plain Codable structs into JSONValue does not fail.
+    (try? encodedJSON()) ?? .object(JSONObject())
   }
 
   /// `validate(old:)` for an old object of unknown static type.

@@ -132,7 +132,7 @@ public final class ObjectRegistry: Sendable {
   @discardableResult
   public func create<T: APIObject>(_ object: T, options: WriteOptions = WriteOptions(fieldValidation: .strict)) throws(Status) -> T {
     let result = try create(
-      T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", body: object.encodedJSON(), options: options)
+      T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", body: object.storedJSON, options: options)
     return try Self.typed(T.self, result.object)
   }
 
@@ -168,12 +168,9 @@ public final class ObjectRegistry: Sendable {
     guard var admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
     admitted.apiVersion = info.apiVersion
     admitted.kind = info.kind
-    let errors = admitted.validate(old: nil)
-    if !errors.isEmpty {
-      throw Status.invalid(kind: info.kind, group: info.group, name: admitted.metadata.name ?? "", errors)
-    }
+    if let failure = admitted.admissionFailure(old: nil) { throw failure }
     warnings += admitted.warnings()
-    var json = admitted.encodedJSON()
+    var json = admitted.storedJSON
     RegistryStrategy.prepareForCreate(&json, info: info)
     let key = ObjectKey(info.groupResource, namespace: info.namespaced ? namespace : "", name: admitted.metadata.name ?? "")
     if options.dryRun {
@@ -211,7 +208,7 @@ public final class ObjectRegistry: Sendable {
   /// set, must be current.
   @discardableResult
   public func update<T: APIObject>(_ object: T, status: Bool = false) throws(Status) -> T {
-    let body = object.encodedJSON()
+    let body = object.storedJSON
     let result = try update(
       T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "",
       subresource: status ? "status" : nil, options: WriteOptions(fieldValidation: .strict)
@@ -232,7 +229,7 @@ public final class ObjectRegistry: Sendable {
       do {
         var object = try T.decode(from: current).0
         try change(&object)
-        return object.encodedJSON()
+        return object.storedJSON
       } catch let status as Status {
         throw status
       } catch {
@@ -284,12 +281,9 @@ public final class ObjectRegistry: Sendable {
           try runAdmission(&erased, operation: .update, old: old)
         }
         guard let admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
-        let errors = admitted.validate(old: old)
-        if !errors.isEmpty {
-          throw Status.invalid(kind: info.kind, group: info.group, name: key.name, errors)
-        }
+        if let failure = admitted.admissionFailure(old: old) { throw failure }
         warnings += admitted.warnings()
-        var json = admitted.encodedJSON()
+        var json = admitted.storedJSON
         RegistryStrategy.prepareForUpdate(&json, old: current.object, info: info, subresource: subresource)
         var comparable = json
         comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
