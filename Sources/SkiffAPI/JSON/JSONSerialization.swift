@@ -65,7 +65,7 @@ extension JSONValue {
   }
 
   /// Go's encoding of a float64 in JSON: shortest form, integers without a fraction.
-  static func formatDouble(_ d: Double) -> String {
+  public static func formatDouble(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
     if d.rounded() == d && abs(d) < 9e18 { return String(Int64(d)) }
     return "\(d)"

@@ -1,0 +1,31 @@
+import SkiffAPI
+import SkiffStore
+
+/// What every cluster has from the start, as kubeadm leaves a new cluster: the namespaces
+/// `default`, `kube-system`, `kube-public`, `kube-node-lease`, the `kubernetes` Service
+/// (10.96.0.1) and the cluster DNS Service `kube-dns` (10.96.0.10).
+enum Bootstrap {
+  static func ensureDefaults(_ registry: ObjectRegistry) throws {
+    for name in ["default", "kube-system", "kube-public", "kube-node-lease"]
+    where registry.get(Namespace.self, name: name) == nil {
+      try registry.create(Namespace(name: name))
+    }
+    if registry.get(Service.self, namespace: "default", name: "kubernetes") == nil {
+      var spec = ServiceSpec(ports: [ServicePort(port: 443, name: "https", targetPort: .int(6443), protocol: "TCP")])
+      spec.clusterIP = "10.96.0.1"
+      let labels = ["component": "apiserver", "provider": "kubernetes"]
+      try registry.create(Service(metadata: ObjectMeta(name: "kubernetes", namespace: "default", labels: labels), spec: spec))
+    }
+    if registry.get(Service.self, namespace: "kube-system", name: "kube-dns") == nil {
+      var spec = ServiceSpec(
+        ports: [
+          ServicePort(port: 53, name: "dns", targetPort: .int(53), protocol: "UDP"),
+          ServicePort(port: 53, name: "dns-tcp", targetPort: .int(53), protocol: "TCP"),
+        ],
+        selector: ["k8s-app": "kube-dns"])
+      spec.clusterIP = "10.96.0.10"
+      let labels = ["k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"]
+      try registry.create(Service(metadata: ObjectMeta(name: "kube-dns", namespace: "kube-system", labels: labels), spec: spec))
+    }
+  }
+}
