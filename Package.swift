@@ -58,7 +58,8 @@ let package = Package(
     .executableTarget(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
 
-    .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
+    // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
+    .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
       name: "WorkloadsTests",
