@@ -99,4 +99,15 @@ struct RegistryTests {
     #expect(defaulted.admissionFailure(old: nil) == nil)
     #expect(defaulted.webhookDenial(old: nil) == nil)
   }
+
+  @Test("objects convert between served versions by their apiVersion only")
+  func conversion() throws {
+    let json = try JSONValue(parsing: #"{"apiVersion":"networking.istio.io/v1alpha3","kind":"VirtualService","metadata":{"name":"vs"},"spec":{"hosts":["a"],"http":[{"route":[{"destination":{"host":"a"}}]}]}}"#)
+    let object = try APIRegistry.decodeObject(json).0
+    let stored = try #require(object.converted())
+    #expect(stored.apiVersion == "networking.istio.io/v1")
+    #expect(try stored.encodedJSON()["spec"] == json["spec"])
+    #expect(object.converted(to: "networking.istio.io/v1beta1")?.apiVersion == "networking.istio.io/v1beta1")
+    #expect(object.converted(to: "apps/v1") == nil)
+  }
 }
