@@ -117,7 +117,8 @@ let package = Package(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "skiff-workloads", dependencies: ["Workloads"], swiftSettings: strict),
 
-    .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], swiftSettings: strict),
+    // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
+    .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),

@@ -190,9 +190,17 @@ struct ClusterDNSServerTests {
     _ = try await LoopbackDNSClient.udp(makeQuery("cluster.local", .soa), port: server.port)
     task.cancel()
     try await withTimeout(5, "run() returning after cancellation") { try await task.value }
-    // The port is free again.
-    let again = try await ClusterDNSServer.bind(
-      ClusterDNSServer.Configuration(host: "127.0.0.1", port: server.port), records: ClusterDNSRecords())
-    await again.stop()
+    // The port is free again (the sockets close asynchronously; allow them a moment).
+    var again: ClusterDNSServer?
+    for attempt in 0..<20 {
+      do {
+        again = try await ClusterDNSServer.bind(
+          ClusterDNSServer.Configuration(host: "127.0.0.1", port: server.port), records: ClusterDNSRecords())
+        break
+      } catch where attempt < 19 {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+    }
+    await again?.stop()
   }
 }

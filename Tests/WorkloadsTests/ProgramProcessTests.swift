@@ -11,19 +11,20 @@ import Workloads
 @Suite("workload programs as processes")
 struct ProgramProcessTests {
   @Test func clientPrintsGoLogLinesNamingTheServersHost() async throws {
-    let server = try ProgramRunner.Background("greeter-server", ["--address=127.0.0.1:0"])
-    let listening = try await server.waitForLine(containing: "server listening at 127.0.0.1:")
+    let host = testLoopback()
+    let server = try ProgramRunner.Background("greeter-server", ["--address=\(host):0"])
+    let listening = try await server.waitForLine(containing: "server listening at \(host):")
     #expect(isGoLogLine(listening, message: listening.dropFirst(20).description))
     let port = try #require(listeningPort(from: listening))
 
     let client = try await ProgramRunner.run(
-      "greeter-client", ["--insecure=true", "--address=127.0.0.1:\(port)", "--repeat=7"])
+      "greeter-client", ["--insecure=true", "--address=\(host):\(port)", "--repeat=7"])
     #expect(client.status == 0)
     #expect(client.stdout.isEmpty, "Go's log writes to stderr only")
-    let host = ProcessInfo.processInfo.hostName
+    let hostname = ProcessInfo.processInfo.hostName
     #expect(client.stderrLines.count == 7)
     for line in client.stderrLines {
-      #expect(isGoLogLine(line, message: "Hello world from \(host)"), "line: \(line)")
+      #expect(isGoLogLine(line, message: "Hello world from \(hostname)"), "line: \(line)")
     }
 
     server.signal(SIGTERM)
@@ -31,12 +32,13 @@ struct ProgramProcessTests {
   }
 
   @Test func serverReportsAPortInUse() async throws {
-    let first = try ProgramRunner.Background("greeter-server", ["--address=127.0.0.1:0"])
+    let host = testLoopback()
+    let first = try ProgramRunner.Background("greeter-server", ["--address=\(host):0"])
     let port = try #require(listeningPort(from: try await first.waitForLine(containing: "server listening at")))
-    let second = try await ProgramRunner.run("greeter-server", ["--address=127.0.0.1:\(port)"])
+    let second = try await ProgramRunner.run("greeter-server", ["--address=\(host):\(port)"])
     #expect(second.status == 1)
     let line = try #require(second.stderrLines.last)
-    #expect(isGoLogLine(line, message: "failed to listen: listen tcp 127.0.0.1:\(port): bind: address already in use"), "got \(line)")
+    #expect(isGoLogLine(line, message: "failed to listen: listen tcp \(host):\(port): bind: address already in use"), "got \(line)")
     first.signal(SIGINT)
     #expect(try await first.wait() == 0)
   }
@@ -58,31 +60,32 @@ struct ProgramProcessTests {
   }
 
   @Test func clientFailureIsCouldNotGreet() async throws {
-    let port = try await unusedPort()
+    let (host, port) = try await unusedPort()
     let result = try await ProgramRunner.run(
-      "greeter-client", ["--insecure", "--address=127.0.0.1:\(port)", "--timeout=2s"])
+      "greeter-client", ["--insecure", "--address=\(host):\(port)", "--timeout=2s"])
     #expect(result.status == 1)
     let line = try #require(result.stderrLines.last)
     #expect(line.contains(" could not greet: rpc error: code = Unavailable desc = "), "got \(line)")
   }
 
   @Test func probeExitCodes() async throws {
-    let server = try ProgramRunner.Background("greeter-server", ["--address=127.0.0.1:0"])
+    let host = testLoopback()
+    let server = try ProgramRunner.Background("greeter-server", ["--address=\(host):0"])
     let port = try #require(listeningPort(from: try await server.waitForLine(containing: "server listening at")))
 
-    let ok = try await ProgramRunner.run("grpc_health_probe", ["-addr=127.0.0.1:\(port)"])
+    let ok = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)"])
     #expect(ok.status == 0)
     #expect(ok.stderr == "status: SERVING\n")
 
     server.signal(SIGUSR1)
     _ = try await server.waitForLine(containing: "NOT_SERVING")
-    let down = try await ProgramRunner.run("grpc_health_probe", ["-addr=127.0.0.1:\(port)"])
+    let down = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)"])
     #expect(down.status == 4)
     #expect(down.stderr == "service unhealthy (responded with \"NOT_SERVING\")\n")
 
     server.signal(SIGUSR2)
     _ = try await server.waitForLine(containing: "health: SERVING")
-    let back = try await ProgramRunner.run("grpc_health_probe", ["-addr", "127.0.0.1:\(port)", "-v"])
+    let back = try await ProgramRunner.run("grpc_health_probe", ["-addr", "\(host):\(port)", "-v"])
     #expect(back.status == 0)
     #expect(back.stderrLines.first == "parsed options:")
     #expect(back.stderrLines.contains { $0.hasPrefix("connection established (took ") })
@@ -93,26 +96,26 @@ struct ProgramProcessTests {
   }
 
   @Test func probeOnAClosedPortTimesOutConnecting() async throws {
-    let port = try await unusedPort()
+    let (host, port) = try await unusedPort()
     let start = ContinuousClock.now
-    let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=127.0.0.1:\(port)", "-connect-timeout=400ms"])
+    let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)", "-connect-timeout=400ms"])
     let elapsed = ContinuousClock.now - start
     #expect(result.status == 2)
-    #expect(result.stderr == "timeout: failed to connect service \"127.0.0.1:\(port)\" within 400ms\n")
+    #expect(result.stderr == "timeout: failed to connect service \"\(host):\(port)\" within 400ms\n")
     #expect(elapsed >= .milliseconds(400), "the connect deadline is waited out, as grpc-go's blocking dial does")
   }
 
   @Test func probeAgainstAServerWithoutHealthIsAnRPCFailure() async throws {
-    try await withServer(services: [GreeterService(hostname: "x", connections: ConnectionLedger())]) { port in
-      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=127.0.0.1:\(port)"])
+    try await withServer(services: [GreeterService(hostname: "x", connections: ConnectionLedger())]) { address in
+      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(address)"])
       #expect(result.status == 3)
       #expect(result.stderr.hasPrefix("error: this server does not implement the grpc health protocol (grpc.health.v1.Health): "))
     }
   }
 
   @Test func probeHonoursTheRPCTimeout() async throws {
-    try await withServer(services: [SlowHealth()]) { port in
-      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=127.0.0.1:\(port)", "-rpc-timeout=300ms"])
+    try await withServer(services: [SlowHealth()]) { address in
+      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(address)", "-rpc-timeout=300ms"])
       #expect(result.status == 3)
       #expect(result.stderr == "timeout: health rpc did not complete within 300ms\n")
     }
@@ -164,25 +167,27 @@ struct SlowHealth: Grpc_Health_V1_Health.SimpleServiceProtocol {
   ) async throws {}
 }
 
-/// Runs a gRPC server with just `services` on a free loopback port.
-func withServer(services: [any RegistrableRPCService], _ body: (Int) async throws -> Void) async throws {
+/// Runs a gRPC server with just `services` on a free port of a test loopback address.
+func withServer(services: [any RegistrableRPCService], _ body: (String) async throws -> Void) async throws {
+  let host = testLoopback()
   let server = GRPCServer(
-    transport: .http2NIOPosix(address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext),
+    transport: .http2NIOPosix(address: .ipv4(host: host, port: 0), transportSecurity: .plaintext),
     services: services)
   try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.serve() }
     let port = try #require(try await server.listeningAddress?.ipv4?.port)
-    try await body(port)
+    try await body("\(host):\(port)")
     server.beginGracefulShutdown()
     group.cancelAll()
   }
 }
 
-/// A loopback port that nothing listens on (bound, read, released).
-func unusedPort() async throws -> Int {
+/// A test loopback address and a port that nothing listens on (bound, read, released).
+func unusedPort() async throws -> (String, Int) {
+  let host = testLoopback()
   let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .bind(host: "127.0.0.1", port: 0).get()
+    .bind(host: host, port: 0).get()
   let port = channel.localAddress!.port!
   try await channel.close()
-  return port
+  return (host, port)
 }

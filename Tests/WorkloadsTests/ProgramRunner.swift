@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the package's built executables as real processes, the way a user runs them.
 enum ProgramRunner {
@@ -137,3 +138,12 @@ func isGoLogLine(_ line: String, message: String) -> Bool {
   guard let match = line.wholeMatch(of: pattern) else { return false }
   return match.1 == message
 }
+
+/// A loopback address of this test's own (127.77.x.y): every address in 127/8 reaches this
+/// machine, and tests that bind port 0 on distinct addresses never race each other for a port.
+func testLoopback() -> String {
+  let n = loopbackCounter.add(1, ordering: .relaxed).newValue
+  return "127.77.\(n / 250).\(n % 250 + 1)"
+}
+
+private let loopbackCounter = Atomic<Int>(Int(getpid() % 100) * 500)

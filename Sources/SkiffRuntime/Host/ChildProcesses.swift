@@ -30,6 +30,9 @@ public final class ChildProcesses: Sendable {
     var waiters: [pid_t: [CheckedContinuation<ChildExit, Never>]] = [:]
     var finished: [pid_t: ChildExit] = [:]
     var tracked: Set<pid_t> = []
+    /// Reap every child, not only ours: set when this process is a subreaper (the daemon),
+    /// whose re-parented orphans nobody else will reap.
+    var reapAll = false
   }
 
   private let state = Mutex(State())
@@ -48,6 +51,7 @@ public final class ChildProcesses: Sendable {
   /// parent died) are re-parented here instead of to init.
   public func becomeSubreaper() {
     _ = skiff_set_subreaper()
+    state.withLock { $0.reapAll = true }
   }
 
   /// File descriptor wiring for a spawned child: `dup2(from, to)` for each pair; every other
@@ -117,7 +121,6 @@ public final class ChildProcesses: Sendable {
       }
       if let done { continuation.resume(returning: done) }
     }
-    // A SIGCHLD may have been coalesced before the waiter registered: reap once more.
   }
 
   /// Whether `pid` has been reaped (it exited) — for spawned children only.
@@ -126,12 +129,21 @@ public final class ChildProcesses: Sendable {
   }
 
   private func reap() {
-    while true {
+    // Only our own children, unless this process is the subreaper: a test process may also
+    // run children through Foundation, whose exit statuses are not ours to take.
+    let (candidates, reapAll) = state.withLock { (Array($0.tracked), $0.reapAll) }
+    var exits: [(pid_t, ChildExit)] = []
+    for pid in candidates {
+      var status: Int32 = 0
+      if waitpid(pid, &status, WNOHANG) == pid { exits.append((pid, Self.exit(status))) }
+    }
+    while reapAll {
       var status: Int32 = 0
       let pid = waitpid(-1, &status, WNOHANG)
-      if pid <= 0 { return }
-      let exit: ChildExit = skiff_wifsignaled(status) != 0
-        ? .signalled(skiff_wtermsig(status)) : .exited(skiff_wexitstatus(status))
+      if pid <= 0 { break }
+      exits.append((pid, Self.exit(status)))
+    }
+    for (pid, exit) in exits {
       let waiters = state.withLock { state -> [CheckedContinuation<ChildExit, Never>] in
         let tracked = state.tracked.remove(pid) != nil
         let waiting = state.waiters.removeValue(forKey: pid) ?? []
@@ -140,6 +152,10 @@ public final class ChildProcesses: Sendable {
       }
       for waiter in waiters { waiter.resume(returning: exit) }
     }
+  }
+
+  static func exit(_ status: Int32) -> ChildExit {
+    skiff_wifsignaled(status) != 0 ? .signalled(skiff_wtermsig(status)) : .exited(skiff_wexitstatus(status))
   }
 
   /// The environment children get unless told otherwise.

@@ -168,6 +168,10 @@ public final class ObjectRegistry: Sendable {
     guard var admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
     admitted.apiVersion = info.apiVersion
     admitted.kind = info.kind
+    if var pod = admitted as? Pod {
+      pod.prepareForCreate()
+      admitted = pod as! T
+    }
     if let failure = admitted.admissionFailure(old: nil) { throw failure }
     warnings += admitted.warnings()
     var json = admitted.storedJSON
@@ -276,6 +280,10 @@ public final class ObjectRegistry: Sendable {
         object.apiVersion = info.apiVersion
         object.kind = info.kind
         object.setDefaults()
+        if var service = object as? Service, let oldService = old as? Service {
+          service.prepareForUpdate(old: oldService)
+          object = service as! T
+        }
         var erased: any APIObject = object
         if subresource == nil {
           try runAdmission(&erased, operation: .update, old: old)

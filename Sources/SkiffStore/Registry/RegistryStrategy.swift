@@ -8,8 +8,8 @@ enum RegistryStrategy {
     if json["spec"] != nil { json.setValue(1, at: ["metadata", "generation"]) }
     switch (info.group, info.kind) {
     case ("", "Pod"):
-      // A new pod is Pending until the node runs it; clients cannot set its status.
-      json.setValue(["phase": "Pending"], at: ["status"])
+      // A new pod is Pending until the node runs it (status set by Pod.prepareForCreate).
+      break
     case ("", "Namespace"):
       if json.value(at: ["spec", "finalizers"]) == nil {
         json.setValue(["kubernetes"], at: ["spec", "finalizers"])

@@ -72,5 +72,5 @@ extension Deployment {
     }
   }
 
-  public func warnings() -> [String] { spec.template.spec.skiffWarnings(FieldPath("spec.template.spec")) }
+  public func warnings() -> [String] { spec.template.spec.warnings(FieldPath("spec.template.spec")) }
 }

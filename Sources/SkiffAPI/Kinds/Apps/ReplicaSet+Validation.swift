@@ -26,5 +26,5 @@ extension ReplicaSet {
     return errs
   }
 
-  public func warnings() -> [String] { spec.template.spec.skiffWarnings(FieldPath("spec.template.spec")) }
+  public func warnings() -> [String] { spec.template.spec.warnings(FieldPath("spec.template.spec")) }
 }

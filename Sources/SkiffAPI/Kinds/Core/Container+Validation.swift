@@ -589,7 +589,8 @@ extension SeccompProfile {
         errs.append(.required(path.child("localhostProfile"), "must be set when seccomp type is Localhost"))
       }
     } else if localhostProfile != nil {
-      errs.append(.invalid(path.child("localhostProfile"), jsonValue(self), "can only be set when seccomp type is Localhost"))
+      let shown: JSONValue = ["Type": .string(type), "LocalhostProfile": localhostProfile.map { .string($0) } ?? .null]
+      errs.append(.invalid(path.child("localhostProfile"), shown, "can only be set when seccomp type is Localhost"))
     }
     return errs
   }

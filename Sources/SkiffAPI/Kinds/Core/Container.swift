@@ -1,6 +1,6 @@
 /// A container in a pod (core/v1 `Container`), field for field in Kubernetes' order.
 public struct Container: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var image: String?
   public var command: [String]?
   public var args: [String]?
@@ -41,7 +41,7 @@ public struct Container: Codable, Sendable, Equatable {
 public struct ContainerPort: Codable, Sendable, Equatable {
   public var name: String?
   public var hostPort: Int32?
-  public var containerPort: Int32
+  @ZeroDefault public var containerPort: Int32
   public var `protocol`: String?
   public var hostIP: String?
 
@@ -53,7 +53,7 @@ public struct ContainerPort: Codable, Sendable, Equatable {
 }
 
 public struct EnvVar: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var value: String?
   public var valueFrom: EnvVarSource?
 
@@ -83,7 +83,7 @@ public struct EnvVarSource: Codable, Sendable, Equatable {
 /// `fieldRef`: a field of the pod (`metadata.name`, `status.podIP`, ...).
 public struct ObjectFieldSelector: Codable, Sendable, Equatable {
   public var apiVersion: String?
-  public var fieldPath: String
+  @ZeroDefault public var fieldPath: String
 
   public init(fieldPath: String, apiVersion: String? = nil) {
     self.fieldPath = fieldPath
@@ -94,7 +94,7 @@ public struct ObjectFieldSelector: Codable, Sendable, Equatable {
 /// `resourceFieldRef`: a container's resource limit or request (`limits.memory`).
 public struct ResourceFieldSelector: Codable, Sendable, Equatable {
   public var containerName: String?
-  public var resource: String
+  @ZeroDefault public var resource: String
   public var divisor: Quantity?
 
   public init(resource: String, containerName: String? = nil, divisor: Quantity? = nil) {
@@ -106,7 +106,7 @@ public struct ResourceFieldSelector: Codable, Sendable, Equatable {
 
 public struct ConfigMapKeySelector: Codable, Sendable, Equatable {
   public var name: String?
-  public var key: String
+  @ZeroDefault public var key: String
   public var optional: Bool?
 
   public init(name: String?, key: String, optional: Bool? = nil) {
@@ -118,7 +118,7 @@ public struct ConfigMapKeySelector: Codable, Sendable, Equatable {
 
 public struct SecretKeySelector: Codable, Sendable, Equatable {
   public var name: String?
-  public var key: String
+  @ZeroDefault public var key: String
   public var optional: Bool?
 
   public init(name: String?, key: String, optional: Bool? = nil) {
@@ -173,7 +173,7 @@ public struct ResourceRequirements: Codable, Sendable, Equatable {
 }
 
 public struct ResourceClaim: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var request: String?
 
   public init(name: String, request: String? = nil) {
@@ -183,8 +183,8 @@ public struct ResourceClaim: Codable, Sendable, Equatable {
 }
 
 public struct ContainerResizePolicy: Codable, Sendable, Equatable {
-  public var resourceName: String
-  public var restartPolicy: String
+  @ZeroDefault public var resourceName: String
+  @ZeroDefault public var restartPolicy: String
 
   public init(resourceName: String, restartPolicy: String) {
     self.resourceName = resourceName
@@ -193,10 +193,10 @@ public struct ContainerResizePolicy: Codable, Sendable, Equatable {
 }
 
 public struct VolumeMount: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var readOnly: Bool?
   public var recursiveReadOnly: String?
-  public var mountPath: String
+  @ZeroDefault public var mountPath: String
   public var subPath: String?
   public var mountPropagation: String?
   public var subPathExpr: String?
@@ -210,8 +210,8 @@ public struct VolumeMount: Codable, Sendable, Equatable {
 }
 
 public struct VolumeDevice: Codable, Sendable, Equatable {
-  public var name: String
-  public var devicePath: String
+  @ZeroDefault public var name: String
+  @ZeroDefault public var devicePath: String
 
   public init(name: String, devicePath: String) {
     self.name = name

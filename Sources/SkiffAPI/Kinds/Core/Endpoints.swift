@@ -31,7 +31,7 @@ public struct EndpointSubset: Codable, Sendable, Equatable {
 }
 
 public struct EndpointAddress: Codable, Sendable, Equatable {
-  public var ip: String
+  @ZeroDefault public var ip: String
   public var hostname: String?
   public var nodeName: String?
   public var targetRef: ObjectReference?
@@ -46,7 +46,7 @@ public struct EndpointAddress: Codable, Sendable, Equatable {
 
 public struct EndpointPort: Codable, Sendable, Equatable {
   public var name: String?
-  public var port: Int32
+  @ZeroDefault public var port: Int32
   public var `protocol`: String?
   public var appProtocol: String?
 

@@ -56,7 +56,12 @@ extension Node {
         errs += PodSpec.validateTaintEffect(taint.effect, p.child("effect"))
       }
       if unique[taint.effect]?.contains(taint.key) == true {
-        errs.append(FieldError(.duplicate, p.text, value: jsonValue(taint), "taints must be unique by key and effect pair"))
+        // The internal Taint has no JSON tags: Go's field names show.
+        let shown: JSONValue = [
+          "Key": .string(taint.key), "Value": .string(taint.value ?? ""), "Effect": .string(taint.effect),
+          "TimeAdded": taint.timeAdded.map { .string($0.rfc3339) } ?? .null,
+        ]
+        errs.append(FieldError(.duplicate, p.text, value: shown, "taints must be unique by key and effect pair"))
         continue
       }
       unique[taint.effect, default: []].insert(taint.key)

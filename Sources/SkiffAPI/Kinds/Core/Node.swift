@@ -34,10 +34,10 @@ public struct NodeSpec: Codable, Sendable, Equatable {
 }
 
 public struct Taint: Codable, Sendable, Equatable {
-  public var key: String
+  @ZeroDefault public var key: String
   public var value: String?
   /// `NoSchedule`, `PreferNoSchedule`, `NoExecute`.
-  public var effect: String
+  @ZeroDefault public var effect: String
   public var timeAdded: Timestamp?
 
   public init(key: String, value: String? = nil, effect: String) {

@@ -1,4 +1,13 @@
 extension Pod {
+  /// What the API server does to a new pod before storing it (the pod strategy's
+  /// `PrepareForCreate`): whatever status came with it is replaced by `Pending` and the
+  /// pod's QoS class.
+  public mutating func prepareForCreate() {
+    var fresh = PodStatus(phase: "Pending")
+    fresh.qosClass = spec.qosClass
+    status = fresh
+  }
+
   /// `SetDefaults_Pod` over `SetDefaults_PodSpec`: requests copied from limits, service
   /// links on, host ports equal to container ports on the host network.
   public mutating func setDefaults() {
@@ -31,33 +40,5 @@ extension Pod {
         spec.initContainers = initContainers
       }
     }
-  }
-}
-
-extension PodSpec {
-  /// The QoS class the API server records at create (`Guaranteed`, `Burstable`,
-  /// `BestEffort`), from the containers' cpu and memory requests and limits.
-  public var qosClass: String {
-    var requests: [String: Double] = [:]
-    var limits: [String: Double] = [:]
-    var isGuaranteed = true
-    for container in (initContainers ?? []) + containers {
-      var limitedResources: Set<String> = []
-      for name in ["cpu", "memory"] {
-        if let value = container.resources?.requests?[name]?.value, value != 0 {
-          requests[name, default: 0] += value
-        }
-        if let value = container.resources?.limits?[name]?.value, value != 0 {
-          limitedResources.insert(name)
-          limits[name, default: 0] += value
-        }
-      }
-      if limitedResources.count != 2 { isGuaranteed = false }
-    }
-    if requests.isEmpty && limits.isEmpty { return "BestEffort" }
-    if isGuaranteed {
-      for (name, request) in requests where limits[name] != request { isGuaranteed = false }
-    }
-    return isGuaranteed && requests.count == limits.count ? "Guaranteed" : "Burstable"
   }
 }

@@ -127,35 +127,10 @@ extension Pod {
     return lines.joined(separator: "\n")
   }
 
-  public func warnings() -> [String] { spec.skiffWarnings(FieldPath("spec")) }
+  public func warnings() -> [String] { spec.warnings(FieldPath("spec")) }
 }
 
 extension Node {
   /// The name of the one node Skiff runs.
   public static let skiffNodeName = "skiff"
-}
-
-extension PodSpec {
-  /// What this spec asks for that one node cannot honour.
-  func skiffWarnings(_ path: FieldPath) -> [String] {
-    var out: [String] = []
-    let onlyNode = "Skiff runs every pod on its one node \"\(Node.skiffNodeName)\""
-    if !(nodeSelector ?? [:]).isEmpty { out.append("\(path.child("nodeSelector")): ignored: \(onlyNode)") }
-    if affinity != nil { out.append("\(path.child("affinity")): ignored: \(onlyNode)") }
-    if !(topologySpreadConstraints ?? []).isEmpty {
-      out.append("\(path.child("topologySpreadConstraints")): ignored: \(onlyNode)")
-    }
-    if let nodeName, !nodeName.isEmpty, nodeName != Node.skiffNodeName {
-      out.append("\(path.child("nodeName")): node \"\(nodeName)\" does not exist (\(onlyNode)); the pod will stay Pending")
-    }
-    if os?.name == "windows" {
-      out.append("\(path.child("os").child("name")): windows pods cannot run on Skiff's linux node; the pod will not start")
-    }
-    let runnable: Set<String> = ["emptyDir", "hostPath", "secret", "configMap", "downwarAPI", "projected", "persistentVolumeClaim"]
-    for (i, volume) in (volumes ?? []).enumerated() {
-      guard let source = volume.sourceNames.first, !runnable.contains(source) else { continue }
-      out.append("\(path.child("volumes").index(i).child(source)): Skiff cannot mount \(source) volumes; the pod will not start")
-    }
-    return out
-  }
 }

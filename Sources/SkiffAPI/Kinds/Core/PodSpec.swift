@@ -95,7 +95,7 @@ public struct Toleration: Codable, Sendable, Equatable {
 }
 
 public struct HostAlias: Codable, Sendable, Equatable {
-  public var ip: String
+  @ZeroDefault public var ip: String
   public var hostnames: [String]?
 
   public init(ip: String, hostnames: [String]) {
@@ -127,19 +127,19 @@ public struct PodDNSConfigOption: Codable, Sendable, Equatable {
 }
 
 public struct PodReadinessGate: Codable, Sendable, Equatable {
-  public var conditionType: String
+  @ZeroDefault public var conditionType: String
 
   public init(conditionType: String) { self.conditionType = conditionType }
 }
 
 public struct PodSchedulingGate: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
 
   public init(name: String) { self.name = name }
 }
 
 public struct PodResourceClaim: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var resourceClaimName: String?
   public var resourceClaimTemplateName: String?
 
@@ -147,7 +147,7 @@ public struct PodResourceClaim: Codable, Sendable, Equatable {
 }
 
 public struct PodOS: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
 
   public init(name: String) { self.name = name }
 }

@@ -29,7 +29,7 @@ public struct ExecAction: Codable, Sendable, Equatable {
 
 public struct HTTPGetAction: Codable, Sendable, Equatable {
   public var path: String?
-  public var port: IntOrString
+  @ZeroDefault public var port: IntOrString
   public var host: String?
   public var scheme: String?
   public var httpHeaders: [HTTPHeader]?
@@ -43,8 +43,8 @@ public struct HTTPGetAction: Codable, Sendable, Equatable {
 }
 
 public struct HTTPHeader: Codable, Sendable, Equatable {
-  public var name: String
-  public var value: String
+  @ZeroDefault public var name: String
+  @ZeroDefault public var value: String
 
   public init(name: String, value: String) {
     self.name = name
@@ -53,7 +53,7 @@ public struct HTTPHeader: Codable, Sendable, Equatable {
 }
 
 public struct TCPSocketAction: Codable, Sendable, Equatable {
-  public var port: IntOrString
+  @ZeroDefault public var port: IntOrString
   public var host: String?
 
   public init(port: IntOrString, host: String? = nil) {
@@ -63,7 +63,7 @@ public struct TCPSocketAction: Codable, Sendable, Equatable {
 }
 
 public struct GRPCAction: Codable, Sendable, Equatable {
-  public var port: Int32
+  @ZeroDefault public var port: Int32
   public var service: String?
 
   public init(port: Int32, service: String? = nil) {
@@ -73,7 +73,7 @@ public struct GRPCAction: Codable, Sendable, Equatable {
 }
 
 public struct SleepAction: Codable, Sendable, Equatable {
-  public var seconds: Int64
+  @ZeroDefault public var seconds: Int64
 
   public init(seconds: Int64) { self.seconds = seconds }
 }

@@ -47,7 +47,7 @@ public struct Capabilities: Codable, Sendable, Equatable {
 
 public struct SeccompProfile: Codable, Sendable, Equatable {
   /// `RuntimeDefault`, `Unconfined` or `Localhost`.
-  public var type: String
+  @ZeroDefault public var type: String
   public var localhostProfile: String?
 
   public init(type: String, localhostProfile: String? = nil) {
@@ -57,7 +57,7 @@ public struct SeccompProfile: Codable, Sendable, Equatable {
 }
 
 public struct AppArmorProfile: Codable, Sendable, Equatable {
-  public var type: String
+  @ZeroDefault public var type: String
   public var localhostProfile: String?
 
   public init(type: String, localhostProfile: String? = nil) {
@@ -76,8 +76,8 @@ public struct SELinuxOptions: Codable, Sendable, Equatable {
 }
 
 public struct Sysctl: Codable, Sendable, Equatable {
-  public var name: String
-  public var value: String
+  @ZeroDefault public var name: String
+  @ZeroDefault public var value: String
 
   public init(name: String, value: String) {
     self.name = name

@@ -1,7 +1,8 @@
 extension Service {
   /// `SetDefaults_Service`, plus what the API server's service storage settles on a
-  /// single-stack IPv4 cluster before validating: `clusterIPs` follows `clusterIP`, and
-  /// `ipFamilyPolicy: SingleStack`, `ipFamilies: [IPv4]`.
+  /// single-stack IPv4 cluster before validating: `clusterIPs` follows `clusterIP`,
+  /// `ipFamilyPolicy: SingleStack` (`RequireDualStack` for a headless service without a
+  /// selector) and `ipFamilies: [IPv4]`. Cluster IPs themselves are allocated by the server.
   public mutating func setDefaults() {
     if spec.sessionAffinity?.isEmpty ?? true { spec.sessionAffinity = "None" }
     if spec.sessionAffinity == "None" { spec.sessionAffinityConfig = nil }
@@ -28,7 +29,11 @@ extension Service {
     if type == "LoadBalancer" && spec.allocateLoadBalancerNodePorts == nil { spec.allocateLoadBalancerNodePorts = true }
     guard type != "ExternalName" else { return }
     if let clusterIP = spec.clusterIP, !clusterIP.isEmpty, (spec.clusterIPs ?? []).isEmpty { spec.clusterIPs = [clusterIP] }
-    if spec.ipFamilyPolicy == nil { spec.ipFamilyPolicy = "SingleStack" }
+    if spec.ipFamilyPolicy == nil {
+      // Headless services without a selector take every family the cluster has.
+      let headlessWithoutSelector = spec.clusterIPs == ["None"] && (spec.selector ?? [:]).isEmpty
+      spec.ipFamilyPolicy = headlessWithoutSelector ? "RequireDualStack" : "SingleStack"
+    }
     if (spec.ipFamilies ?? []).isEmpty { spec.ipFamilies = ["IPv4"] }
   }
 }

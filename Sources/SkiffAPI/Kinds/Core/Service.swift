@@ -60,7 +60,7 @@ public struct ServicePort: Codable, Sendable, Equatable {
   public var `protocol`: String?
   /// A hint for the mesh: `grpc`, `http2`, `kubernetes.io/h2c`, ...
   public var appProtocol: String?
-  public var port: Int32
+  @ZeroDefault public var port: Int32
   /// A number or the name of a container port; defaults to `port`.
   public var targetPort: IntOrString?
   public var nodePort: Int32?

@@ -2,7 +2,7 @@
 /// node runs are typed; the cloud and network ones are kept as JSON so manifests that name
 /// them still decode (validation then says they are not supported here).
 public struct Volume: Codable, Sendable, Equatable {
-  public var name: String
+  @ZeroDefault public var name: String
   public var hostPath: HostPathVolumeSource?
   public var emptyDir: EmptyDirVolumeSource?
   public var gcePersistentDisk: JSONValue?
@@ -60,7 +60,7 @@ public struct Volume: Codable, Sendable, Equatable {
 }
 
 public struct HostPathVolumeSource: Codable, Sendable, Equatable {
-  public var path: String
+  @ZeroDefault public var path: String
   public var type: String?
 
   public init(path: String, type: String? = nil) {
@@ -80,8 +80,8 @@ public struct EmptyDirVolumeSource: Codable, Sendable, Equatable {
 }
 
 public struct KeyToPath: Codable, Sendable, Equatable {
-  public var key: String
-  public var path: String
+  @ZeroDefault public var key: String
+  @ZeroDefault public var path: String
   public var mode: Int32?
 
   public init(key: String, path: String, mode: Int32? = nil) {
@@ -110,7 +110,7 @@ public struct ConfigMapVolumeSource: Codable, Sendable, Equatable {
 }
 
 public struct PersistentVolumeClaimVolumeSource: Codable, Sendable, Equatable {
-  public var claimName: String
+  @ZeroDefault public var claimName: String
   public var readOnly: Bool?
 
   public init(claimName: String, readOnly: Bool? = nil) {
@@ -127,7 +127,7 @@ public struct DownwardAPIVolumeSource: Codable, Sendable, Equatable {
 }
 
 public struct DownwardAPIVolumeFile: Codable, Sendable, Equatable {
-  public var path: String
+  @ZeroDefault public var path: String
   public var fieldRef: ObjectFieldSelector?
   public var resourceFieldRef: ResourceFieldSelector?
   public var mode: Int32?
@@ -182,7 +182,7 @@ public struct DownwardAPIProjection: Codable, Sendable, Equatable {
 public struct ServiceAccountTokenProjection: Codable, Sendable, Equatable {
   public var audience: String?
   public var expirationSeconds: Int64?
-  public var path: String
+  @ZeroDefault public var path: String
 
   public init(path: String, audience: String? = nil, expirationSeconds: Int64? = nil) {
     self.path = path

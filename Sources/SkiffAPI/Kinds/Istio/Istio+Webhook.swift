@@ -18,6 +18,10 @@ extension VirtualService: WebhookValidated {
   /// Istio's webhook warnings, then what Skiff wants the user to know.
   public func warnings() -> [String] {
     var out = istioValidation().warning?.messages ?? []
+    let gateways = spec?.gateways ?? []
+    if !gateways.isEmpty && !gateways.contains("mesh") {
+      out.append("spec.gateways: Skiff has no gateways; rules bound only to \(gateways.joined(separator: ", ")) apply to no traffic (add \"mesh\" for sidecars)")
+    }
     if (spec?.hosts ?? []).isEmpty {
       out.append("spec.hosts: empty: this is a delegate VirtualService; it routes nothing unless another VirtualService delegates to it")
     }

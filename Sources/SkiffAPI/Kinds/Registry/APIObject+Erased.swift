@@ -46,4 +46,16 @@ extension APIObject {
     if copy.kind?.isEmpty ?? true { copy.kind = Self.resourceInfo.kind }
     return try JSONValueEncoder().encode(copy)
   }
+
+  /// The object in another served version of its kind (its stored version when nil). The
+  /// kinds here have one schema across their versions (Istio's CRDs declare no conversion),
+  /// so only `apiVersion` and `kind` change. Nil when the version is not served.
+  public func converted(to apiVersion: String? = nil) -> Self? {
+    let target = apiVersion ?? Self.resourceInfo.apiVersion
+    guard Self.resourceInfo.serves(apiVersion: target) else { return nil }
+    var copy = self
+    copy.apiVersion = target
+    copy.kind = Self.resourceInfo.kind
+    return copy
+  }
 }
