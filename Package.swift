@@ -73,12 +73,23 @@ let package = Package(
       dependencies: ["SkiffAPI", "SkiffStore", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
+    // The node agent (kubelet): pod lifecycle, probes, restarts, status, logs, exec.
+    .target(
+      name: "SkiffNode",
+      dependencies: [
+        "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork", "Workloads", grpcNIO,
+        .product(name: "Logging", package: "swift-log"), nioCore,
+        .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      swiftSettings: strict
+    ),
     // The daemon: store, API server, controllers and node assembled and run.
     .target(
       name: "SkiffDaemon",
       dependencies: [
-        "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork",
-        .product(name: "Logging", package: "swift-log"),
+        "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork", "SkiffNode",
+        // The node's gRPC probes link the workloads' gRPC stack; its C modules must be visible here.
+        "Workloads", grpcNIO, .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),
@@ -86,19 +97,20 @@ let package = Package(
     .target(
       name: "SkiffCLI",
       dependencies: [
-        "SkiffAPI", "SkiffDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "SkiffAPI", "SkiffDaemon", "SkiffNetwork", "Workloads", grpcNIO, "CSkiffSys",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),
-    .executableTarget(name: "skiff", dependencies: ["SkiffCLI"], swiftSettings: strict),
+    .executableTarget(name: "skiff", dependencies: ["SkiffCLI", "SkiffNetwork"], swiftSettings: strict),
     // C shims for kernel calls Swift cannot make directly (prctl, pivot_root, setns, ...).
     .target(name: "CSkiffSys"),
     // libseccomp, for the containers' seccomp filter.
     .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
     // Container runtime: launch specs, namespaces, mounts, capabilities, seccomp, the shim.
     .target(name: "SkiffRuntime", dependencies: ["SkiffAPI", "CSkiffSys", "CSeccomp"], swiftSettings: strict),
-    .executableTarget(name: "skiff-init", dependencies: ["SkiffRuntime"], swiftSettings: strict),
+    .executableTarget(name: "skiff-init", dependencies: ["SkiffRuntime", "CSkiffSys"], swiftSettings: strict),
     // Go's flag, log and time.Duration text formats, for programs that stand in for Go ones.
     .target(name: "GoCompat", swiftSettings: strict),
     // The three workload programs' logic, as a library so tests can run them in-process.
@@ -110,7 +122,7 @@ let package = Package(
       swiftSettings: strict
     ),
     // Node network: cluster DNS (more to come: netns, veths, IPAM, service proxy).
-    .target(name: "SkiffNetwork", dependencies: [nioCore, nioPosix], swiftSettings: strict),
+    .target(name: "SkiffNetwork", dependencies: [nioCore, nioPosix, "SkiffRuntime", "CSkiffSys"], swiftSettings: strict),
     .executableTarget(name: "greeter-server", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "greeter-client", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(

@@ -163,3 +163,11 @@ int skiff_link_up(const char *name) {
   errno = saved;
   return rc;
 }
+
+void skiff_close_from(int first) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+#endif
+  long max = sysconf(_SC_OPEN_MAX);
+  for (int fd = first; fd < max && fd < 65536; fd++) close(fd);
+}

@@ -5,6 +5,19 @@ import SkiffStore
 /// `default`, `kube-system`, `kube-public`, `kube-node-lease`, the `kubernetes` Service
 /// (10.96.0.1) and the cluster DNS Service `kube-dns` (10.96.0.10).
 enum Bootstrap {
+  /// kube-dns' Endpoints: the daemon's DNS server on the node address.
+  static func ensureDNSEndpoints(_ registry: ObjectRegistry, nodeAddress: String) throws {
+    let subsets = [EndpointSubset(
+      addresses: [EndpointAddress(ip: nodeAddress, nodeName: "skiff")],
+      ports: [EndpointPort(port: 53, name: "dns", protocol: "UDP"), EndpointPort(port: 53, name: "dns-tcp", protocol: "TCP")])]
+    if registry.get(Endpoints.self, namespace: "kube-system", name: "kube-dns") != nil {
+      try registry.modify(Endpoints.self, namespace: "kube-system", name: "kube-dns") { $0.subsets = subsets }
+    } else {
+      let labels = ["k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"]
+      try registry.create(Endpoints(metadata: ObjectMeta(name: "kube-dns", namespace: "kube-system", labels: labels), subsets: subsets))
+    }
+  }
+
   static func ensureDefaults(_ registry: ObjectRegistry) throws {
     for name in ["default", "kube-system", "kube-public", "kube-node-lease"]
     where registry.get(Namespace.self, name: name) == nil {
@@ -21,8 +34,9 @@ enum Bootstrap {
         ports: [
           ServicePort(port: 53, name: "dns", targetPort: .int(53), protocol: "UDP"),
           ServicePort(port: 53, name: "dns-tcp", targetPort: .int(53), protocol: "TCP"),
-        ],
-        selector: ["k8s-app": "kube-dns"])
+        ])
+      // No selector: Skiff's DNS runs in the daemon, not in pods; its Endpoints point at the
+      // node (see ensureDNSEndpoints).
       spec.clusterIP = "10.96.0.10"
       let labels = ["k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"]
       try registry.create(Service(metadata: ObjectMeta(name: "kube-dns", namespace: "kube-system", labels: labels), spec: spec))

@@ -3,6 +3,9 @@ public import Logging
 import SkiffAPI
 import SkiffAPIServer
 import SkiffControllers
+import SkiffNetwork
+import SkiffNode
+import SkiffRuntime
 import SkiffStore
 import Synchronization
 
@@ -42,16 +45,24 @@ public final class Daemon: Sendable {
     let store = try step("open the object store at \(c.databasePath)") { try ObjectStore(path: c.databasePath) }
     let registry = ObjectRegistry(store: store, kinds: APIRegistry.kinds)
     registry.addAdmission(ClusterIPAllocator())
+    if !c.controlPlaneOnly { registry.addAdmission(SingleNodeScheduler(nodeName: "skiff")) }
     try step("create the default namespaces and services") { try Bootstrap.ensureDefaults(registry) }
 
-    let handler = APIHandler(registry: registry, logger: logger)
+    let events = EventRecorder(registry: registry, component: "skiff-controller-manager")
+    let node: NodeServices? = c.controlPlaneOnly ? nil : try await startNode(registry: registry)
+    var subresources: [String: any SubresourceHandler] = [:]
+    if let node {
+      subresources["pods/log"] = PodLogs(context: node.agent.context)
+      subresources["pods/exec"] = node.exec
+      subresources["pods/attach"] = node.exec
+    }
+    let handler = APIHandler(registry: registry, subresources: subresources, logger: logger)
     let server = try await asyncStep("serve the API on \(c.socketPath)") {
-      let server = try await HTTPServer(address: .unix(path: c.socketPath), handler: handler, logger: logger)
+      let server = try await HTTPServer(address: .unix(path: c.socketPath), handler: handler, websockets: node?.exec, logger: logger)
       chmod(c.socketPath, 0o600)
       return server
     }
 
-    let events = EventRecorder(registry: registry, component: "skiff-controller-manager")
     let controllers: [any Reconciler] = [
       DeploymentController(registry: registry, events: events),
       ReplicaSetController(registry: registry, events: events),
@@ -66,10 +77,23 @@ public final class Daemon: Sendable {
       for controller in controllers {
         group.addTask { await ControllerLoop(controller, store: store, logger: self.logger).run() }
       }
+      if let node {
+        group.addTask { await node.agent.run() }
+        group.addTask { await node.networkSync.run() }
+        group.addTask { try await node.dns.run() }
+      }
       group.addTask {
         let signal = await Self.waitForTermination()
         self.logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): stopping")
+        if let node, access(c.runDirectory + "/stop-pods", F_OK) == 0 {
+          // `skiff down`: every pod stops and leaves nothing behind. A plain restart of the
+          // daemon leaves them running, to be re-adopted.
+          self.logger.info("stopping all pods (skiff down)")
+          await node.agent.shutdownAll()
+          unlink(c.runDirectory + "/stop-pods")
+        }
         server.close()
+        await node?.dns.stop()
         store.closeWatches()
         throw CancellationError()
       }
@@ -80,6 +104,65 @@ public final class Daemon: Sendable {
       group.cancelAll()
     }
     logger.info("stopped")
+  }
+
+  /// The node's parts, running in the node network namespace.
+  struct NodeServices {
+    var agent: NodeAgent
+    var exec: PodExec
+    var networkSync: ClusterNetworkSync
+    var dns: ClusterDNSServer
+  }
+
+  func startNode(registry: ObjectRegistry) async throws -> NodeServices {
+    let c = configuration
+    ChildProcesses.shared.becomeSubreaper()
+    let initBinary = Self.siblingExecutable("skiff-init")
+    guard access(initBinary, X_OK) == 0 else {
+      throw StartError(description: "skiff-init not found next to the skiff binary (\(initBinary)); build it with: swift build --product skiff-init")
+    }
+    let runtime = ContainerRuntime(runDirectory: c.runDirectory + "/pods", stateDirectory: c.dataDirectory + "/pods", initBinary: initBinary)
+    try step("prepare the container runtime (\(c.runDirectory)/pods)") { try runtime.prepare() }
+    let network = NodeNetwork(commands: HostCommands())
+    try await asyncStep("set up the node network (pods 10.244.0.0/16, services 10.96.0.0/12, node \(NodeNetwork.nodeAddress))") {
+      try await network.setUp()
+    }
+    try step("publish cluster DNS as kube-dns (10.96.0.10 → \(NodeNetwork.nodeAddress):53)") {
+      try Bootstrap.ensureDNSEndpoints(registry, nodeAddress: NodeNetwork.nodeAddress)
+    }
+    let records = ClusterDNSRecords()
+    let dns = try await asyncStep("serve cluster DNS on \(NodeNetwork.nodeAddress):53") {
+      try await ClusterDNSServer.bind(.init(host: NodeNetwork.nodeAddress, port: 53), records: records) { [logger] in
+        logger.debug("dns: \($0)")
+      }
+    }
+    let ipam = PodIPAllocator()
+    for pod in registry.list(Pod.self) {
+      if let ip = pod.status?.podIP { ipam.reserve(ip) }
+    }
+    let context = NodeContext(
+      nodeName: "skiff", registry: registry, runtime: runtime, network: network, ipam: ipam,
+      images: ImageStore(directory: c.imagesDirectory), paths: PodPaths(dataDirectory: c.dataDirectory),
+      cgroups: Cgroups(), events: EventRecorder(registry: registry, component: "kubelet", host: "skiff"), logger: logger)
+    let agent = NodeAgent(context: context)
+    let images = ImageStore(directory: c.imagesDirectory).list()
+    if images.isEmpty {
+      logger.warning("no images in \(c.imagesDirectory): pods will fail with ErrImagePull. Build them with: scripts/build-images --data-dir \(c.dataDirectory)")
+    } else {
+      logger.info("✓ \(images.count) images in \(c.imagesDirectory)")
+    }
+    return NodeServices(
+      agent: agent, exec: PodExec(agent: agent),
+      networkSync: ClusterNetworkSync(registry: registry, network: network, dns: records, logger: logger), dns: dns)
+  }
+
+  /// A binary shipped next to this one.
+  static func siblingExecutable(_ name: String) -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    let exe = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+    let directory = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
+    return directory + "/" + name
   }
 
   /// Suspends until SIGTERM or SIGINT arrives; returns which.

@@ -169,7 +169,7 @@ public final class ContainerRuntime: Sendable {
 
   /// Starts `skiff-init exec` for `spec` with the given stdio descriptors (pipes or a
   /// terminal). Returns the helper's pid once the process runs, or throws the start error.
-  public func exec(_ spec: ExecSpec, directory: String, stdin: Int32, stdout: Int32, stderr: Int32) async throws(RuntimeError) -> Int32 {
+  public func exec(_ spec: ExecSpec, directory: String, stdin: Int32, stdout: Int32, stderr: Int32) async throws(RuntimeError) -> (helper: Int32, process: Int32) {
     try KernelSetup.makeDirectories(directory, container: "exec")
     let specPath = "\(directory)/exec-\(UInt32.random(in: 0...UInt32.max)).json"
     try InitFiles.writeAtomically(specPath, (try? JSONValueEncoder().encode(spec).jsonBytes()) ?? [])
@@ -190,13 +190,16 @@ public final class ContainerRuntime: Sendable {
     let readFD = report[0]
     let bytes = await onBlockingThread { ContainerShim.readAll(readFD) }
     close(readFD)
-    if let json = try? JSONValue(parsing: bytes), let parsed = try? JSONValueDecoder().decode(StartReport.self, from: json).value,
-      let error = parsed.error
-    {
+    let parsed = (try? JSONValue(parsing: bytes)).flatMap { try? JSONValueDecoder().decode(StartReport.self, from: $0).value }
+    if let error = parsed?.error {
       _ = await ChildProcesses.shared.wait(helper)
       throw RuntimeError(stage: "exec", error)
     }
-    return helper
+    guard let process = parsed?.pid else {
+      _ = await ChildProcesses.shared.wait(helper)
+      throw RuntimeError(stage: "exec", "skiff-init exec sent no start report")
+    }
+    return (helper, process)
   }
 
   static func quietStdio() -> ChildProcesses.FileActions {

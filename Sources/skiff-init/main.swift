@@ -8,6 +8,12 @@ import SkiffRuntime
 import Glibc
 #endif
 
+import CSkiffSys
+
+// Whatever the daemon left open (its sockets, when a library opened them without
+// close-on-exec) must not reach a container: keep stdio and the report descriptor only.
+skiff_close_from(4)
+
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
   let usage = "usage: skiff-init sandbox|run|exec SPEC.json\n(started by the skiff daemon; not meant to be run by hand)\n"

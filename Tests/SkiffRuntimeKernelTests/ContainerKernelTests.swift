@@ -113,7 +113,7 @@ struct ContainerKernelTests {
       directory: dir, stdin: FileHandle.nullDevice.fileDescriptor, stdout: out.fileHandleForWriting.fileDescriptor,
       stderr: out.fileHandleForWriting.fileDescriptor)
     try out.fileHandleForWriting.close()
-    let exit = await ChildProcesses.shared.wait(helper)
+    let exit = await ChildProcesses.shared.wait(helper.helper)
     let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(exit == .exited(0))
     let lines = text.split(separator: "\n")

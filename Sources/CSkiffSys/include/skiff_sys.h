@@ -72,4 +72,7 @@ int skiff_openpty(int *master, int *slave);
 /// Brings a network interface up (SIOCSIFFLAGS | IFF_UP) in the calling network namespace.
 int skiff_link_up(const char *name);
 
+/// Closes every descriptor from `first` up (close_range(2), with a fallback loop).
+void skiff_close_from(int first);
+
 #endif

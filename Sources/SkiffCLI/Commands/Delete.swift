@@ -28,7 +28,7 @@ struct Delete: ParsableCommand {
   @Flag(name: .customLong("ignore-not-found"), help: "Treat \"resource not found\" as a successful delete.")
   var ignoreNotFound = false
 
-  @Flag(name: .customLong("wait"), inversion: .prefixedNo, help: "Wait for resources to be gone before returning.")
+  @Option(name: .customLong("wait"), help: "Wait for resources to be gone before returning (true or false).")
   var wait = true
 
   @Argument(help: "TYPE [NAME...] or TYPE/NAME...")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import SkiffDaemon
+import SkiffNetwork
 
 #if canImport(Glibc)
 import Glibc
@@ -79,9 +80,15 @@ struct Down: ParsableCommand {
   @Flag(name: .long, help: "Also delete the cluster's state (objects, images, logs).")
   var purge = false
 
+  @Option(name: .customLong("node-namespace"), help: "Name of the node network namespace.")
+  var nodeNamespace = "skiff-node"
+
   func run() throws {
     guard geteuid() == 0 else { throw CLIError("error: skiff down needs root. Run: sudo skiff down") }
     if let pid = DaemonProcess.runningPid(runDirectory: cluster.runDirectory) {
+      // Tell the daemon this is a teardown, not a restart: stop every pod.
+      let marker = open(cluster.runDirectory + "/stop-pods", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+      if marker >= 0 { close(marker) }
       kill(pid, SIGTERM)
       Console.out("Stopping Skiff (pid \(pid))...\n")
       var stopped = false
@@ -96,10 +103,12 @@ struct Down: ParsableCommand {
         kill(pid, SIGKILL)
         Console.err("warning: the daemon did not stop within 90s; killed it\n")
       }
-      Console.out("✓ Skiff stopped\n")
+      Console.out("✓ Skiff stopped: pods stopped, their namespaces, mounts and network removed\n")
     } else {
       Console.out("Skiff is not running\n")
     }
+    NodeNamespace.remove(nodeNamespace)
+    unlink(cluster.runDirectory + "/stop-pods")
     if purge {
       DaemonProcess.removeTree(cluster.dataDirectory)
       Console.out("✓ removed \(cluster.dataDirectory)\n")

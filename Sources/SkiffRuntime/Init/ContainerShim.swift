@@ -146,6 +146,9 @@ public enum ContainerShim {
     close(fd)
   }
 
+  /// Reads a descriptor to its end.
+  public static func readAllBytes(_ fd: Int32) -> [UInt8] { readAll(fd) }
+
   static func readAll(_ fd: Int32) -> [UInt8] {
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
