@@ -133,6 +133,8 @@ let package = Package(
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
+    // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
+    .testTarget(name: "SkiffE2ETests", swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
       name: "ClusterDNSTests",

@@ -94,6 +94,7 @@ public final class NodeAgent: Sendable {
       await context.network?.detach(podID: id)
       context.runtime.removeSandbox(id: id)
     }
+    context.runtime.release()
   }
 
   /// Sandboxes whose pod is gone (deleted while the daemon was down) are removed.

@@ -47,6 +47,13 @@ public final class ContainerRuntime: Sendable {
     try KernelSetup.perform(.mount(source: "", target: runDirectory, type: "", flags: [.private, .recursive], data: ""), container: "node")
   }
 
+  /// Undoes `prepare()` once every sandbox is gone (`skiff down`).
+  public func release() {
+    for id in sandboxIDs() { removeSandbox(id: id) }
+    _ = umount2(runDirectory, Int32(MNT_DETACH))
+    rmdir(runDirectory)
+  }
+
   static func isMountPoint(_ path: String) -> Bool {
     guard let bytes = try? InitFiles.read("/proc/self/mountinfo") else { return false }
     let text = String(decoding: bytes, as: UTF8.self)

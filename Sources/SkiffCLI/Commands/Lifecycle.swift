@@ -17,6 +17,9 @@ struct Up: ParsableCommand {
   @Option(name: .long, help: "Seconds to wait for the API to answer.")
   var timeout: Int = 120
 
+  @Option(name: .customLong("node-namespace"), help: "Name of the node network namespace.")
+  var nodeNamespace = "skiff-node"
+
   func run() throws {
     guard geteuid() == 0 else {
       throw CLIError("error: skiff up needs root: the cluster creates network namespaces, mounts and iptables rules. Run: sudo skiff up")
@@ -40,7 +43,7 @@ struct Up: ParsableCommand {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     posix_spawnattr_setflags(&attributes, Int16(0x80) /* POSIX_SPAWN_SETSID: glibc 2.26+, not exported to Swift */)
-    let args = [exe, "daemon", "--data-dir", data, "--run-dir", run]
+    let args = [exe, "daemon", "--data-dir", data, "--run-dir", run, "--node-namespace", nodeNamespace]
     var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, exe, &actions, &attributes, &argv, environ)
