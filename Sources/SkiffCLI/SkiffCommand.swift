@@ -13,7 +13,7 @@ public struct SkiffCommand: AsyncParsableCommand {
     discussion: "Verbs and flags follow kubectl's: skiff get pods -n NAMESPACE, skiff apply -f FILE, ...",
     subcommands: [
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
-      Apply.self, Create.self, Get.self, Delete.self,
+      Apply.self, Create.self, Get.self, Describe.self, Delete.self,
       Version.self, APIResources.self,
     ])
 
@@ -36,9 +36,25 @@ public struct SkiffCommand: AsyncParsableCommand {
       Console.err(error.description + "\n")
       exit(1)
     } catch {
-      exit(exitCode(for: error).rawValue) { exitCode in
+      let code = exitCode(for: error)
+      if code == .failure {
+        // A CLIError thrown from validate() arrives wrapped; its text is kubectl's already.
+        let message = self.message(for: error)
+        if !message.isEmpty { Console.err(message.hasSuffix("\n") ? message : message + "\n") }
+        exit(1)
+      }
+      if code == .validationFailure {
+        // Usage errors exit 1, as kubectl's do.
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+        Console.err(message.hasSuffix("\n") ? message : message + "\n")
+        exit(1)
+      }
+      exit(code.rawValue) { exitCode in
         let message = fullMessage(for: error)
-        if !message.isEmpty { Console.err(message + "\n") }
+        guard !message.isEmpty else { return }
+        // Help, version and completion answers go to stdout (shells read completions there).
+        if exitCode == 0 { Console.out(message + "\n") } else { Console.err(message + "\n") }
       }
     }
   }
