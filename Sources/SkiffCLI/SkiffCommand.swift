@@ -14,6 +14,7 @@ public struct SkiffCommand: AsyncParsableCommand {
     subcommands: [
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
       Apply.self, Create.self, Get.self, Describe.self, Delete.self,
+      Label.self, Annotate.self,
       Version.self, APIResources.self,
     ])
 
