@@ -14,7 +14,7 @@ public struct SkiffCommand: AsyncParsableCommand {
     subcommands: [
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
       Apply.self, Create.self, Get.self, Describe.self, Delete.self,
-      Label.self, Annotate.self,
+      Label.self, Annotate.self, Scale.self, Rollout.self,
       Version.self, APIResources.self,
     ])
 
