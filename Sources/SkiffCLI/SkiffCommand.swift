@@ -13,7 +13,7 @@ public struct SkiffCommand: AsyncParsableCommand {
     discussion: "Verbs and flags follow kubectl's: skiff get pods -n NAMESPACE, skiff apply -f FILE, ...",
     subcommands: [
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
-      Apply.self, Create.self, Get.self, Describe.self, Delete.self,
+      Apply.self, Create.self, Get.self, Describe.self, Edit.self, Delete.self,
       Label.self, Annotate.self, Scale.self, Rollout.self,
       Version.self, APIResources.self,
     ])
