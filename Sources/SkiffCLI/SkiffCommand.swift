@@ -14,8 +14,8 @@ public struct SkiffCommand: AsyncParsableCommand {
     subcommands: [
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
       Apply.self, Create.self, Get.self, Describe.self, Edit.self, Delete.self,
-      Label.self, Annotate.self, Scale.self, Rollout.self,
-      Version.self, APIResources.self,
+      Label.self, Annotate.self, Scale.self, Rollout.self, Events.self,
+      Version.self, APIResources.self, Completion.self,
     ])
 
   public init() {}
