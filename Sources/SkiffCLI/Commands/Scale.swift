@@ -61,7 +61,11 @@ struct Scale: ParsableCommand {
     let (targets, errors) = try request.fetch(client, namespace: namespace.effective)
     if resourceVersion != nil && targets.count > 1 { throw CLIError("error: cannot use --resource-version with multiple resources") }
     if targets.isEmpty {
-      if !errors.isEmpty { throw CLIError("error: no objects passed to scale " + errors.joined(separator: "\n")) }
+      if !errors.isEmpty {
+        // kubectl wraps the server's error (`%w`), so its own message shows, not the rendering.
+        let messages = errors.map { text in text.firstRange(of: "): ").map { String(text[$0.upperBound...]) } ?? text }
+        throw CLIError("error: no objects passed to scale " + messages.joined(separator: "\n"))
+      }
       throw CLIError("error: no objects passed to scale")
     }
     let wait = try GoDurationText.seconds(timeout)
