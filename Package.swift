@@ -122,6 +122,8 @@ let package = Package(
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
+    // The CLI end to end: the built `skiff` binary against a real control-plane-only daemon.
+    .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI", "SkiffAPI"], swiftSettings: strict),
     .testTarget(
       name: "ClusterDNSTests",
       dependencies: [
