@@ -181,7 +181,7 @@ struct RolloutRestart: ParsableCommand {
         query: [("fieldManager", "kubectl-rollout")], headers: [("Content-Type", PatchType.strategicMerge.rawValue)],
         body: body.jsonBytes())
       guard response.status == 200 else {
-        errors.append("failed to patch: \(CLIError.fromServer(response).message)")
+        errors.append("failed to patch: \(CLIError.serverMessage(response))")
         continue
       }
       Console.out("\(item.displayName) restarted\n")
@@ -347,7 +347,7 @@ struct RolloutUndo: ParsableCommand {
       "PATCH", ResourcePaths.object(item.info, namespace: item.namespace, name: item.name), query: query,
       headers: [("Content-Type", PatchType.json.rawValue)], body: patch.jsonBytes())
     guard response.status == 200 else {
-      throw CLIError("error: failed restoring revision \(revisionNumber): \(CLIError.fromServer(response).message)")
+      throw CLIError("error: failed restoring revision \(revisionNumber): \(CLIError.serverMessage(response))")
     }
     return "rolled back"
   }
@@ -396,7 +396,7 @@ func setPaused(_ paused: Bool, target: RolloutTargetOptions) throws {
       query: [("fieldManager", "kubectl-rollout")], headers: [("Content-Type", PatchType.strategicMerge.rawValue)],
       body: body.jsonBytes())
     guard response.status == 200 else {
-      errors.append("failed to patch: \(CLIError.fromServer(response).message)")
+      errors.append("failed to patch: \(CLIError.serverMessage(response))")
       continue
     }
     Console.out("\(item.displayName) \(paused ? "paused" : "resumed")\n")
