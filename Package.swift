@@ -136,6 +136,8 @@ let package = Package(
     // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
     .testTarget(name: "SkiffE2ETests", swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
+    // The CLI end to end: the built `skiff` binary against a real control-plane-only daemon.
+    .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI", "SkiffAPI"], swiftSettings: strict),
     .testTarget(
       name: "ClusterDNSTests",
       dependencies: [

@@ -41,6 +41,14 @@ public struct CLIError: Error, CustomStringConvertible {
     return CLIError("Error from server (\(reason)): \(context)\(message)")
   }
 
+  /// The server's own message (Go's `err.Error()` of a StatusError), for errors kubectl
+  /// wraps in its own words (`failed to patch: <message>`).
+  public static func serverMessage(_ response: APIResponse) -> String {
+    if let message = response.json?["message"]?.stringValue, !message.isEmpty { return message }
+    let body = String(decoding: response.body, as: UTF8.self)
+    return body.isEmpty ? "HTTP \(response.status)" : body
+  }
+
   /// Status details name a resource (`deployments`); kubectl's Invalid text names the Kind.
   static func kindName(_ resourceOrKind: String) -> String {
     APIRegistry.resource(named: resourceOrKind)?.resourceInfo.kind ?? resourceOrKind

@@ -87,6 +87,12 @@ public final class APIHandler: HTTPRequestHandler {
       return try list(context)
     case (.GET, let name?):
       let object = try registry.get(info, namespace: namespace, name: name)
+      if context.wantsTable {
+        // kubectl get KIND NAME asks for a one-row Table, as for lists.
+        return context.respond(.ok, object: TablePrinters.table(
+          for: [object.object], info: info, revision: nil, now: Timestamp.now(),
+          includeObject: request.queryValue("includeObject") ?? "Metadata"))
+      }
       return context.respond(.ok, object: object.object)
     case (.POST, nil):
       let body = try context.bodyJSON()

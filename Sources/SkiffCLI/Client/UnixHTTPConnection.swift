@@ -10,6 +10,8 @@ import Musl
 final class UnixHTTPConnection {
   let fd: Int32
   private var buffer: [UInt8] = []
+  /// When reads give up (CLOCK_MONOTONIC nanoseconds), for watches with a timeout.
+  var deadline: UInt64?
 
   /// Connects to the socket at `path`; the error says whether the daemon is down.
   init(path: String) throws(ClientError) {
@@ -60,6 +62,14 @@ final class UnixHTTPConnection {
   private func fill() throws(ClientError) -> Bool {
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
+      if let deadline {
+        let now = Self.monotonicNanoseconds()
+        guard now < deadline else { throw .timedOut }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, Int32(min((deadline - now) / 1_000_000 + 1, UInt64(Int32.max))))
+        if ready < 0 && errno == EINTR { continue }
+        if ready == 0 { continue }
+      }
       let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
       if n < 0 {
         if errno == EINTR { continue }
@@ -98,6 +108,12 @@ final class UnixHTTPConnection {
     return buffer
   }
 
+  static func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+  }
+
   /// Bytes already read past the HTTP head (a WebSocket's first frames).
   func takeBuffered() -> [UInt8] {
     defer { buffer.removeAll() }
@@ -110,6 +126,8 @@ public enum ClientError: Error, CustomStringConvertible {
   case daemonNotRunning(String)
   case connection(String)
   case protocolError(String)
+  /// A watch's `--timeout` passed (the text kubectl prints for `wait.ErrWaitTimeout`).
+  case timedOut
 
   public var description: String {
     switch self {
@@ -117,6 +135,7 @@ public enum ClientError: Error, CustomStringConvertible {
       return "The connection to the server \(path) was refused - is the cluster running? Start it with: skiff up"
     case .connection(let message): return message
     case .protocolError(let message): return "unexpected answer from the daemon: \(message)"
+    case .timedOut: return "error: timed out waiting for the condition"
     }
   }
 }

@@ -16,7 +16,7 @@ struct Delete: ParsableCommand {
   @Flag(name: .long, help: "Delete all resources of the given types in the namespace.")
   var all = false
 
-  @Option(name: [.short, .customLong("selector")], help: "Label selector.")
+  @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector.")
   var selector: String?
 
   @Option(name: .long, help: "background, foreground or orphan.")
@@ -31,7 +31,7 @@ struct Delete: ParsableCommand {
   @Option(name: .customLong("wait"), help: "Wait for resources to be gone before returning (true or false).")
   var wait = true
 
-  @Argument(help: "TYPE [NAME...] or TYPE/NAME...")
+  @Argument(help: "TYPE [NAME...] or TYPE/NAME...", completion: .custom(ResourceCompletion.complete))
   var arguments: [String] = []
 
   func run() throws {

@@ -22,7 +22,7 @@ struct Get: ParsableCommand {
   @Option(name: [.short, .long], help: "Output format: wide, yaml, json, name.")
   var output: String?
 
-  @Option(name: [.short, .customLong("selector")], help: "Label selector (e.g. app=x,version!=v2).")
+  @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector (e.g. app=x,version!=v2).")
   var selector: String?
 
   @Option(name: .customLong("field-selector"), help: "Field selector (e.g. status.phase=Running).")
@@ -34,7 +34,10 @@ struct Get: ParsableCommand {
   @Flag(name: .customLong("no-headers"), help: "Do not print headers.")
   var noHeaders = false
 
-  @Argument(help: "TYPE[.GROUP][,TYPE...] [NAME...] or TYPE/NAME...")
+  @Option(name: .customLong("sort-by"), help: "Sort by a field (JSONPath-like, e.g. .lastTimestamp or .metadata.name).")
+  var sortBy: String?
+
+  @Argument(help: "TYPE[.GROUP][,TYPE...] [NAME...] or TYPE/NAME...", completion: .custom(ResourceCompletion.complete))
   var arguments: [String] = []
 
   func validate() throws {
@@ -74,6 +77,7 @@ struct Get: ParsableCommand {
     var query: [(String, String)] = []
     if let selector { query.append(("labelSelector", selector)) }
     if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
+    if sortBy != nil { query.append(("includeObject", "Object")) }
     let multiple = requests.count > 1 || requests.contains { $0.1.count > 1 } || arguments.contains { $0.contains("/") } && requests.count > 1
 
     if watch {
@@ -98,7 +102,8 @@ struct Get: ParsableCommand {
         let response = try client.request(
           "GET", ResourcePaths.collection(info, namespace: info.namespaced ? ns : nil), query: query,
           headers: [("Accept", ResourcePaths.tableAccept)])
-        guard response.status == 200, let table = response.json else { throw CLIError.fromServer(response) }
+        guard response.status == 200, var table = response.json else { throw CLIError.fromServer(response) }
+        if let sortBy { table["rows"] = .array(FieldSort.sorted(table.array("rows"), by: sortBy, objectKey: "object")) }
         tables.append(table)
       } else {
         for name in names {
@@ -155,7 +160,8 @@ struct Get: ParsableCommand {
       if names.isEmpty {
         let response = try client.request("GET", ResourcePaths.collection(info, namespace: info.namespaced ? ns : nil), query: query)
         guard response.status == 200, let list = response.json else { throw CLIError.fromServer(response) }
-        for var item in list["items"]?.arrayValue ?? [] {
+        let listed = sortBy.map { FieldSort.sorted(list.array("items"), by: $0, objectKey: nil) } ?? list.array("items")
+        for var item in listed {
           if item["apiVersion"] == nil { item["apiVersion"] = .string(info.apiVersion) }
           if item["kind"] == nil { item["kind"] = .string(info.kind) }
           items.append(item)
@@ -216,6 +222,38 @@ struct Get: ParsableCommand {
       }
     }
     if response.status >= 300 { throw CLIError.fromServer(response) }
+  }
+}
+
+/// `--sort-by`: rows ordered by a field of their objects (kubectl's SortingPrinter),
+/// numbers numerically, other values as text, a missing field first.
+enum FieldSort {
+  static func sorted(_ rows: [JSONValue], by field: String, objectKey: String?) -> [JSONValue] {
+    var path = field
+    if path.hasPrefix("{") && path.hasSuffix("}") { path = String(path.dropFirst().dropLast()) }
+    let keys = path.split(separator: ".").map(String.init)
+    func value(_ row: JSONValue) -> JSONValue? {
+      let object = objectKey.map { row[$0] ?? [:] } ?? row
+      return object.value(at: keys)
+    }
+    func less(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+      switch (a, b) {
+      case (nil, nil): return false
+      case (nil, _): return true
+      case (_, nil): return false
+      case (.int(let x)?, .int(let y)?): return x < y
+      case (.double(let x)?, .double(let y)?): return x < y
+      case (.int(let x)?, .double(let y)?): return Double(x) < y
+      case (.double(let x)?, .int(let y)?): return x < Double(y)
+      default: return TableRenderer.text(a!) < TableRenderer.text(b!)
+      }
+    }
+    return rows.enumerated().sorted { x, y in
+      let (vx, vy) = (value(x.element), value(y.element))
+      if less(vx, vy) { return true }
+      if less(vy, vx) { return false }
+      return x.offset < y.offset
+    }.map(\.element)
   }
 }
 
