@@ -192,12 +192,12 @@ struct ClusterDNSServerTests {
     try await withTimeout(5, "run() returning after cancellation") { try await task.value }
     // The port is free again (the sockets close asynchronously; allow them a moment).
     var again: ClusterDNSServer?
-    for attempt in 0..<20 {
+    for attempt in 0..<100 {
       do {
         again = try await ClusterDNSServer.bind(
           ClusterDNSServer.Configuration(host: "127.0.0.1", port: server.port), records: ClusterDNSRecords())
         break
-      } catch where attempt < 19 {
+      } catch where attempt < 99 {
         try await Task.sleep(for: .milliseconds(50))
       }
     }

@@ -47,22 +47,22 @@ struct GreeterInProcessTests {
   @Test func healthReportsServingThenNotServing() async throws {
     try await withServer { server, address in
       var lines: [String] = []
-      let ok = await HealthProbeProgram.main(arguments: ["-addr=\(address)"]) { lines.append($0) }
+      let ok = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-connect-timeout=10s", "-rpc-timeout=10s"]) { lines.append($0) }
       #expect(ok == 0)
       #expect(lines == ["status: SERVING"])
 
       lines = []
-      let named = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-service=helloworld.Greeter"]) { lines.append($0) }
+      let named = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-connect-timeout=10s", "-rpc-timeout=10s", "-service=helloworld.Greeter"]) { lines.append($0) }
       #expect(named == 0)
 
       server.health.setAll(.notServing)
       lines = []
-      let down = await HealthProbeProgram.main(arguments: ["-addr=\(address)"]) { lines.append($0) }
+      let down = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-connect-timeout=10s", "-rpc-timeout=10s"]) { lines.append($0) }
       #expect(down == 4)
       #expect(lines == ["service unhealthy (responded with \"NOT_SERVING\")"])
 
       lines = []
-      let unknown = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-service=nope"]) { lines.append($0) }
+      let unknown = await HealthProbeProgram.main(arguments: ["-addr=\(address)", "-connect-timeout=10s", "-rpc-timeout=10s", "-service=nope"]) { lines.append($0) }
       #expect(unknown == 3)
       #expect(lines == ["error: health rpc failed: rpc error: code = NotFound desc = unknown service"])
     }
