@@ -68,15 +68,8 @@ public final class MeshController: Sendable {
     recompile()
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
-        for await event in events {
-          let now = ContinuousClock.now
-          let relevant = self.state.withLock { state -> Bool in
-            guard state.cache.apply(event) else { return false }
-            if state.burstStart == nil { state.burstStart = now }
-            state.lastChange = now
-            return true
-          }
-          if relevant { dirtySink.yield() }
+        for await event in events where self.handle(event) {
+          dirtySink.yield()
         }
         dirtySink.finish()
       }
@@ -88,6 +81,20 @@ public final class MeshController: Sendable {
       }
       try await group.next()
       group.cancelAll()
+    }
+  }
+
+  /// Feeds one store change (the hook for a caller with its own watch loop; `run()` uses
+  /// it too). Returns whether the change concerns the mesh; the caller then calls
+  /// `recompile()` (at once or debounced) to push it.
+  @discardableResult
+  public func handle(_ event: WatchEvent) -> Bool {
+    let now = ContinuousClock.now
+    return state.withLock { state -> Bool in
+      guard state.cache.apply(event) else { return false }
+      if state.burstStart == nil { state.burstStart = now }
+      state.lastChange = now
+      return true
     }
   }
 
