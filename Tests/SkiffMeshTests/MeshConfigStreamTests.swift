@@ -139,6 +139,24 @@ import Testing
     }
   }
 
+  @Test func removingAProxyClosesItsSocketAndTheClientKeepsItsConfig() async throws {
+    let dir = try temporarySocketDirectory()
+    let path = dir + "/mesh.sock"
+    let snapshot = try compiled()
+    try await withMeshServer { server in
+      try await server.addProxy(W.client, socketPath: path)
+      server.setSnapshot(snapshot)
+      let client = MeshConfigClient.forTest(socketPath: path, proxy: W.client)
+      try await withRunningClient(client) {
+        #expect(await eventually { server.status(of: W.client)?.state == .synced })
+        server.removeProxy(W.client)
+        #expect(server.status(of: W.client) == nil)
+        #expect(await eventually { !client.status.connected && !FileManager.default.fileExists(atPath: path) })
+        #expect(client.current.value == snapshot)
+      }
+    }
+  }
+
   @Test func eachSocketServesOnlyItsOwnProxy() async throws {
     let dir = try temporarySocketDirectory()
     let server1 = ProxyIdentity(namespace: W.namespace, name: "istio-grpc-server-v1-7d8f-aaaaa")
