@@ -43,6 +43,21 @@ import Testing
     #expect(counts == [Walkthrough.subsetV1: 90, Walkthrough.subsetV2: 10])
   }
 
+  @Test func aPushThatKeepsTheSplitKeepsItsSequence() throws {
+    var router = try Router(snapshot: Walkthrough.snapshot(routes: Walkthrough.split(90, 10)))
+    var counts: [String: Int] = [:]
+    for call in 0..<100 {
+      if call == 37 {
+        // An unrelated change (an endpoint's labels) mid-sequence: same routes, new version.
+        var next = Walkthrough.snapshot(routes: Walkthrough.split(90, 10))
+        next.clusters[0].endpoints[0].labels["pod-template-hash"] = "abc"
+        try router.update(to: next.versioned())
+      }
+      counts[router.route(Walkthrough.request(), to: Walkthrough.destination).cluster!, default: 0] += 1
+    }
+    #expect(counts == [Walkthrough.subsetV1: 90, Walkthrough.subsetV2: 10])
+  }
+
   @Test func editToZeroHundredSendsEverythingToV2WithoutRestart() throws {
     var router = try Router(snapshot: Walkthrough.snapshot(routes: Walkthrough.split(90, 10)))
     _ = router.route(Walkthrough.request(), to: Walkthrough.destination)
