@@ -21,7 +21,10 @@ import Testing
     let dir = try temporarySocketDirectory()
     let snapshot = try compiled(vs: W.virtualService())
     try await withMeshServer { server in
-      try await server.addProxy(W.client, socketPath: dir + "/mesh.sock")
+      // The sidecar's uid owns the socket (the test keeps its own uid so it may chown).
+      try await server.addProxy(W.client, socketPath: dir + "/mesh.sock", owner: (getuid(), getgid()))
+      var info = stat()
+      #expect(stat(dir + "/mesh.sock", &info) == 0 && info.st_mode & 0o777 == 0o600)
       #expect(server.status(of: W.client)?.state == .notSent)
       server.setSnapshot(snapshot)
       let client = MeshConfigClient.forTest(socketPath: dir + "/mesh.sock", proxy: W.client)

@@ -142,11 +142,14 @@ public final class MeshController: Sendable {
     return affected
   }
 
-  /// Opens `socketPath` for the pod's sidecar and gives it its snapshot at once.
-  public func registerProxy(_ proxy: ProxyIdentity, socketPath: String) async throws {
+  /// Opens `socketPath` for the pod's sidecar (owned by `owner` when given, see
+  /// `MeshConfigServer.addProxy`) and gives it its snapshot at once.
+  public func registerProxy(
+    _ proxy: ProxyIdentity, socketPath: String, owner: (uid: UInt32, gid: UInt32)? = nil
+  ) async throws {
     let inputs = state.withLock { $0.cache.inputs }
     server.setSnapshot(MeshCompiler(inputs: inputs).compile(for: proxy))
-    try await server.addProxy(proxy, socketPath: socketPath)
+    try await server.addProxy(proxy, socketPath: socketPath, owner: owner)
   }
 
   /// Closes the pod's socket.

@@ -63,7 +63,12 @@ public final class MeshConfigServer: Sendable {
   }
 
   enum Command: Sendable {
-    case serve(ProxyIdentity, String, CheckedContinuation<Void, any Error>)
+    case serve(ProxyIdentity, String, SocketOwner?, CheckedContinuation<Void, any Error>)
+  }
+
+  struct SocketOwner: Sendable {
+    var uid: UInt32
+    var gid: UInt32
   }
 
 
@@ -80,8 +85,8 @@ public final class MeshConfigServer: Sendable {
     try await withThrowingDiscardingTaskGroup { group in
       for await command in commands {
         switch command {
-        case .serve(let proxy, let path, let ready):
-          group.addTask { await self.serveSocket(proxy: proxy, path: path, ready: ready) }
+        case .serve(let proxy, let path, let owner, let ready):
+          group.addTask { await self.serveSocket(proxy: proxy, path: path, owner: owner, ready: ready) }
         }
       }
       group.cancelAll()
@@ -101,8 +106,10 @@ public final class MeshConfigServer: Sendable {
   }
 
   /// Binds `socketPath` (a stale socket file is replaced) for `proxy` and returns once it
-  /// listens. The socket's directory must exist.
-  public func addProxy(_ proxy: ProxyIdentity, socketPath: String) async throws {
+  /// listens. The socket's directory must exist. With `owner`, the socket is given to that
+  /// uid/gid with mode 0600 (the sidecar runs as 1337:1337; pass `(1337, 1337)`), so only
+  /// the proxy (and root) can connect.
+  public func addProxy(_ proxy: ProxyIdentity, socketPath: String, owner: (uid: UInt32, gid: UInt32)? = nil) async throws {
     let key = Self.key(proxy)
     state.withLock { state in
       if state.proxies[key] == nil {
@@ -112,7 +119,7 @@ public final class MeshConfigServer: Sendable {
       }
     }
     try await withCheckedThrowingContinuation { (ready: CheckedContinuation<Void, any Error>) in
-      if case .terminated = commandSink.yield(.serve(key, socketPath, ready)) {
+      if case .terminated = commandSink.yield(.serve(key, socketPath, owner.map { SocketOwner(uid: $0.uid, gid: $0.gid) }, ready)) {
         ready.resume(throwing: RPCError(code: .unavailable, message: "mesh config server is stopped"))
       }
     }
@@ -131,7 +138,9 @@ public final class MeshConfigServer: Sendable {
     state.withLock { $0.proxies.keys.sorted() }
   }
 
-  private func serveSocket(proxy: ProxyIdentity, path: String, ready: CheckedContinuation<Void, any Error>) async {
+  private func serveSocket(
+    proxy: ProxyIdentity, path: String, owner: SocketOwner?, ready: CheckedContinuation<Void, any Error>
+  ) async {
     unlink(path)
     let server = GRPCServer(
       transport: .http2NIOPosix(address: .unixDomainSocket(path: path), transportSecurity: .plaintext),
@@ -157,6 +166,11 @@ public final class MeshConfigServer: Sendable {
       }
       do {
         _ = try await server.listeningAddress
+        if let owner {
+          guard chown(path, owner.uid, owner.gid) == 0, chmod(path, 0o600) == 0 else {
+            throw RPCError(code: .internalError, message: "chown \(path) to \(owner.uid):\(owner.gid): errno \(errno)")
+          }
+        }
         ready.resume()
       } catch {
         ready.resume(throwing: error)
