@@ -88,6 +88,7 @@ let package = Package(
       name: "SkiffDaemon",
       dependencies: [
         "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork", "SkiffNode",
+        "SkiffMesh", "SkiffMeshConfig",
         // The node's gRPC probes link the workloads' gRPC stack; its C modules must be visible here.
         "Workloads", grpcNIO, .product(name: "Logging", package: "swift-log"),
       ],

@@ -3,6 +3,7 @@ public import Logging
 import SkiffAPI
 import SkiffAPIServer
 import SkiffControllers
+import SkiffMesh
 import SkiffNetwork
 import SkiffNode
 import SkiffRuntime
@@ -46,10 +47,13 @@ public final class Daemon: Sendable {
     let registry = ObjectRegistry(store: store, kinds: APIRegistry.kinds)
     registry.addAdmission(ClusterIPAllocator())
     if !c.controlPlaneOnly { registry.addAdmission(SingleNodeScheduler(nodeName: "skiff")) }
+    registry.addAdmission(SidecarInjector(proxyImage: "docker.io/istio/proxyv2", socketDirectory: c.meshSocketDirectory))
+    let meshServer = MeshConfigServer(controlPlaneID: "skiff", logger: logger)
+    let mesh = MeshController(store: store, server: meshServer, logger: logger)
     try step("create the default namespaces and services") { try Bootstrap.ensureDefaults(registry) }
 
     let events = EventRecorder(registry: registry, component: "skiff-controller-manager")
-    let node: NodeServices? = c.controlPlaneOnly ? nil : try await startNode(registry: registry)
+    let node: NodeServices? = c.controlPlaneOnly ? nil : try await startNode(registry: registry, mesh: mesh)
     var subresources: [String: any SubresourceHandler] = [:]
     if let node {
       subresources["pods/log"] = PodLogs(context: node.agent.context)
@@ -77,6 +81,8 @@ public final class Daemon: Sendable {
       for controller in controllers {
         group.addTask { await ControllerLoop(controller, store: store, logger: self.logger).run() }
       }
+      group.addTask { try await meshServer.run() }
+      group.addTask { try await mesh.run() }
       if let node {
         group.addTask { await node.agent.run() }
         group.addTask { await node.networkSync.run() }
@@ -114,7 +120,7 @@ public final class Daemon: Sendable {
     var dns: ClusterDNSServer
   }
 
-  func startNode(registry: ObjectRegistry) async throws -> NodeServices {
+  func startNode(registry: ObjectRegistry, mesh: MeshController) async throws -> NodeServices {
     let c = configuration
     ChildProcesses.shared.becomeSubreaper()
     let initBinary = Self.siblingExecutable("skiff-init")
@@ -140,10 +146,11 @@ public final class Daemon: Sendable {
     for pod in registry.list(Pod.self) {
       if let ip = pod.status?.podIP { ipam.reserve(ip) }
     }
-    let context = NodeContext(
+    var context = NodeContext(
       nodeName: "skiff", registry: registry, runtime: runtime, network: network, ipam: ipam,
       images: ImageStore(directory: c.imagesDirectory), paths: PodPaths(dataDirectory: c.dataDirectory),
       cgroups: Cgroups(), events: EventRecorder(registry: registry, component: "kubelet", host: "skiff"), logger: logger)
+    context.sidecars = MeshHooks(mesh: mesh, socketDirectory: c.meshSocketDirectory)
     let agent = NodeAgent(context: context)
     let images = ImageStore(directory: c.imagesDirectory).list()
     if images.isEmpty {

@@ -24,4 +24,6 @@ public struct DaemonConfiguration: Sendable {
   public var databasePath: String { dataDirectory + "/skiff.db" }
   public var logFile: String { dataDirectory + "/daemon.log" }
   public var imagesDirectory: String { dataDirectory + "/images" }
+  /// One directory per pod with a sidecar, holding its mesh config socket.
+  public var meshSocketDirectory: String { runDirectory + "/mesh" }
 }

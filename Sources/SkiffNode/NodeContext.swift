@@ -20,6 +20,8 @@ public struct NodeContext: Sendable {
   public var scheduler: EventRecorder
   public var logger: Logger
   public var prober: Prober
+  /// The mesh's hooks for pods with a sidecar, when the mesh runs.
+  public var sidecars: (any SidecarHooks)?
 
   public init(
     nodeName: String, registry: ObjectRegistry, runtime: ContainerRuntime, network: NodeNetwork?, ipam: PodIPAllocator,

@@ -202,6 +202,12 @@ actor PodWorker {
       }
       podIP = ip
       try await context.network?.attach(podID: uid, namespacePath: handle.networkNamespacePath, address: ip)
+      if pod.hasSidecar {
+        // As istio-cni does: capture before any container runs.
+        try await context.network?.capture(
+          namespacePath: handle.networkNamespacePath, SidecarCapture(annotations: pod.metadata.annotations ?? [:]))
+        try await context.sidecars?.sandboxReady(pod, podIP: ip)
+      }
       try writeEtcFiles(ip: ip)
       sandbox = handle
       startTime = startTime ?? Timestamp.now().wholeSeconds
@@ -668,6 +674,7 @@ actor PodWorker {
 
   /// Removes everything the pod had on the node: network, namespaces, cgroups, state.
   func teardown() async {
+    if pod.hasSidecar { await context.sidecars?.sandboxRemoved(namespace: namespace, name: name, uid: uid) }
     await context.network?.detach(podID: uid)
     context.runtime.removeSandbox(id: uid)
     if let ip = podIP { context.ipam.release(ip) }

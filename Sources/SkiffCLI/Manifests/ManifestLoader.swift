@@ -53,11 +53,11 @@ public enum ManifestLoader {
 
   static func files(_ path: String, recursive: Bool) throws(CLIError) -> [String] {
     if path == "-" { return ["-"] }
-    var st = stat()
-    guard stat(path, &st) == 0 else {
+    let kind = FileKind.of(path)
+    guard kind != .missing else {
       throw CLIError("error: the path \"\(path)\" does not exist")
     }
-    guard (st.st_mode & S_IFMT) == S_IFDIR else { return [path] }
+    guard kind == .directory || (kind == .symlink && opendir(path).map { closedir($0); return true } == true) else { return [path] }
     var out: [String] = []
     guard let dir = opendir(path) else { throw CLIError("error: cannot read directory \"\(path)\"") }
     defer { closedir(dir) }
@@ -68,9 +68,7 @@ public enum ManifestLoader {
     }
     for name in names.sorted() {
       let full = path.hasSuffix("/") ? path + name : path + "/" + name
-      var child = stat()
-      stat(full, &child)
-      if (child.st_mode & S_IFMT) == S_IFDIR {
+      if FileKind.of(full) == .directory {
         if recursive { out += try files(full, recursive: true) }
       } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
         out.append(full)

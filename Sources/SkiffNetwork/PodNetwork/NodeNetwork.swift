@@ -90,6 +90,11 @@ public final class NodeNetwork: Sendable {
       """)
   }
 
+  /// Installs the sidecar's traffic capture in the pod's network namespace.
+  public func capture(namespacePath: String, _ capture: SidecarCapture) async throws {
+    try await commands.check(["nsenter", "--net=\(namespacePath)", "iptables-restore", "-w", "--noflush"], input: capture.rules)
+  }
+
   /// Removes a pod's veth (both ends go) and its route.
   public func detach(podID: String) async {
     _ = try? await commands.run(["ip", "link", "del", Self.hostInterface(for: podID)], input: nil)
