@@ -60,7 +60,8 @@ public final class Daemon: Sendable {
       subresources["pods/exec"] = node.exec
       subresources["pods/attach"] = node.exec
     }
-    let handler = APIHandler(registry: registry, subresources: subresources, logger: logger)
+    let handler = APIHandler(
+      registry: registry, subresources: subresources, extensions: MeshEndpoints(server: meshServer).routes, logger: logger)
     let server = try await asyncStep("serve the API on \(c.socketPath)") {
       let server = try await HTTPServer(address: .unix(path: c.socketPath), handler: handler, websockets: node?.exec, logger: logger)
       chmod(c.socketPath, 0o600)

@@ -14,11 +14,17 @@ public final class APIHandler: HTTPRequestHandler {
   let logger: Logger
   /// Answers subresources the registry does not own (`pods/log`), by resource/subresource.
   let subresources: [String: any SubresourceHandler]
+  /// Skiff's own endpoints outside the Kubernetes API (`/skiff/v1/...`), by path prefix.
+  let extensions: [String: @Sendable (HTTPRequest) async throws -> HTTPResponse]
 
-  public init(registry: ObjectRegistry, subresources: [String: any SubresourceHandler] = [:], logger: Logger) {
+  public init(
+    registry: ObjectRegistry, subresources: [String: any SubresourceHandler] = [:],
+    extensions: [String: @Sendable (HTTPRequest) async throws -> HTTPResponse] = [:], logger: Logger
+  ) {
     self.registry = registry
     self.discovery = Discovery(kinds: registry.kinds.map { $0.resourceInfo })
     self.subresources = subresources
+    self.extensions = extensions
     self.logger = logger
   }
 
@@ -49,6 +55,9 @@ public final class APIHandler: HTTPRequestHandler {
       return json(.ok, discovery.groupList)
     default:
       break
+    }
+    if let (_, handler) = extensions.first(where: { request.path.hasPrefix($0.key) }) {
+      return try await handler(request)
     }
     let segments = request.path.split(separator: "/")
     if segments.count == 2, segments[0] == "apis", discovery.groups.contains(String(segments[1])) {
