@@ -95,6 +95,7 @@ public final class NodeAgent: Sendable {
       context.runtime.removeSandbox(id: id)
     }
     context.runtime.release()
+    context.cgroups.removeAll()
   }
 
   /// Sandboxes whose pod is gone (deleted while the daemon was down) are removed.

@@ -88,24 +88,47 @@ public struct Cgroups: Sendable {
     return false
   }
 
-  /// Removes a container's cgroups (they must be empty), and the pod's when it has no more.
+  /// Removes a container's cgroups, or (with `container` nil) the pod's whole subtree. A
+  /// cgroup can only go once its last process has; dying processes get a moment.
   public func remove(pod: String, container: String?) {
-    let podDirs: [String]
+    for podDir in podDirectories(pod) {
+      Self.removeCgroupTree(container.map { "\(podDir)/\($0)" } ?? podDir)
+    }
+  }
+
+  /// Removes every cgroup Skiff made (`skiff down`).
+  public func removeAll() {
+    let tops: [String]
     switch mode {
-    case .v2: podDirs = ["\(root)/skiff/\(pod)"]
-    case .v1: podDirs = Self.v1Controllers.map { "\(root)/\($0)/skiff/\(pod)" }
+    case .v2: tops = ["\(root)/skiff"]
+    case .v1: tops = Self.v1Controllers.map { "\(root)/\($0)/skiff" }
     case .none: return
     }
-    for podDir in podDirs {
-      if let container {
-        rmdir("\(podDir)/\(container)")
-      } else {
-        for child in ContainerRuntime.listDirectory(podDir) {
-          var st = stat()
-          if stat("\(podDir)/\(child)", &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { rmdir("\(podDir)/\(child)") }
-        }
-        rmdir(podDir)
+    for top in tops { Self.removeCgroupTree(top) }
+  }
+
+  func podDirectories(_ pod: String) -> [String] {
+    switch mode {
+    case .v2: return ["\(root)/skiff/\(pod)"]
+    case .v1: return Self.v1Controllers.map { "\(root)/\($0)/skiff/\(pod)" }
+    case .none: return []
+    }
+  }
+
+  /// rmdir depth-first (cgroupfs directories hold only control files, which go with them).
+  static func removeCgroupTree(_ path: String) {
+    guard access(path, F_OK) == 0 else { return }
+    for child in ContainerRuntime.listDirectory(path) {
+      let full = "\(path)/\(child)"
+      if let dir = opendir(full) {
+        closedir(dir)
+        removeCgroupTree(full)
       }
+    }
+    for _ in 0..<20 {
+      if rmdir(path) == 0 || errno == ENOENT { return }
+      guard errno == EBUSY else { return }
+      usleep(50_000)
     }
   }
 

@@ -20,9 +20,16 @@ struct WalkthroughPartA {
       try await cluster.down()
       throw error
     }
+    let podUIDs = try await cluster.skiff("get", "pod", "-n", "grpc-nosidecar", "-o", "json")
+      .stdout.matches(of: #/"uid": "([0-9a-f-]{36})"/#).map { String($0.1) }
     try await cluster.down()
-    // Nothing left behind: the node namespace is gone.
+    // Nothing left behind: the node namespace, the cluster's mounts, the pods' cgroups.
     #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(cluster.nodeNamespace)"))
+    let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+    #expect(!mounts.contains(cluster.base))
+    for uid in podUIDs {
+      #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/skiff/\(uid)"), "cgroup of pod \(uid) left behind")
+    }
   }
 
   func run(_ cluster: SkiffCluster) async throws {
