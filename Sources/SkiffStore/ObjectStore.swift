@@ -32,6 +32,17 @@ public struct WatchEvent: Sendable, Equatable {
   public var type: Kind
   /// The object after the change; for DELETED, its last state stamped with the delete's revision.
   public var object: StoredObject
+  /// The object before the change (nil for ADDED, and for the oldest event of an object in
+  /// history reloaded from disk). Watches with selectors need it to tell an object that
+  /// stopped matching (DELETED) from one that never matched, as the watch cache's
+  /// `prevObject` does.
+  public var previous: StoredObject?
+
+  public init(type: Kind, object: StoredObject, previous: StoredObject? = nil) {
+    self.type = type
+    self.object = object
+    self.previous = previous
+  }
 }
 
 /// Why a store operation was refused.
@@ -122,6 +133,13 @@ public final class ObjectStore: Sendable {
       loaded.history.append(WatchEvent(type: WatchEvent.Kind(rawValue: row.text(1)) ?? .modified, object: object))
     }
     loaded.history.reverse()
+    // Each reloaded event's previous state is the one before it in the history, when kept.
+    var last: [ObjectKey: StoredObject] = [:]
+    for i in loaded.history.indices {
+      let event = loaded.history[i]
+      if event.type != .added { loaded.history[i].previous = last[event.object.key] }
+      last[event.object.key] = event.type == .deleted ? nil : event.object
+    }
     state.withLock { $0 = loaded }
   }
 
@@ -244,12 +262,13 @@ public final class ObjectStore: Sendable {
     }
     state.revision = revision
     let stored = StoredObject(key: key, resourceVersion: revision, object: stamped)
+    let previous = state.objects[key]
     if type == .deleted {
       state.objects[key] = nil
     } else {
       state.objects[key] = stored
     }
-    let event = WatchEvent(type: type, object: stored)
+    let event = WatchEvent(type: type, object: stored, previous: previous)
     state.history.append(event)
     if state.history.count - state.historyStart > historyLimit {
       state.historyStart += 1
@@ -283,7 +302,8 @@ public final class ObjectStore: Sendable {
         let kept = state.history[state.historyStart...]
         let oldest = kept.first?.object.resourceVersion ?? state.revision + 1
         if fromRevision < oldest - 1 {
-          return .failure(.tooOld(requested: fromRevision, oldest: oldest))
+          // The watch cache's wording: the oldest revision a watch can still start from.
+          return .failure(.tooOld(requested: fromRevision, oldest: oldest - 1))
         }
         for event in kept where event.object.resourceVersion > fromRevision
           && Self.matches(event, resource, namespace)

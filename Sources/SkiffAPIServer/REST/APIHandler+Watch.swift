@@ -58,9 +58,7 @@ extension APIHandler {
         continuation.finish()
         return
       }
-      var matching = Set<ObjectKey>()
       for item in initial {
-        matching.insert(item.key)
         continuation.yield(line("ADDED", item.object))
       }
       if table && initial.isEmpty {
@@ -68,27 +66,12 @@ extension APIHandler {
         continuation.yield(line("BOOKMARK", JSONValue.object(["kind": .string(info.kind), "apiVersion": .string(info.apiVersion), "metadata": ["resourceVersion": .string(String(store.revision))]])))
       }
       let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
+      let matches = { (object: JSONValue) in labels.matches(object.labels) && (fields?.matches(object) ?? true) }
       for await event in events {
         if Task.isCancelled { break }
         if let deadline, ContinuousClock.now > deadline { break }
-        let matches = labels.matches(event.object.object.labels) && (fields?.matches(event.object.object) ?? true)
-        let key = event.object.key
-        switch event.type {
-        case .deleted:
-          if matching.remove(key) != nil || (requested != nil && matches) {
-            continuation.yield(line("DELETED", event.object.object))
-          }
-        case .added, .modified:
-          let wasMatching = matching.contains(key)
-          if matches {
-            matching.insert(key)
-            // A resumed watch has no list to know what matched before: pass the type through.
-            let type = event.type == .added || (!wasMatching && requested == nil) ? "ADDED" : "MODIFIED"
-            continuation.yield(line(type, event.object.object))
-          } else if wasMatching {
-            matching.remove(key)
-            continuation.yield(line("DELETED", event.object.object))
-          }
+        if let (type, object) = Self.visibleEvent(event, matches: matches) {
+          continuation.yield(line(type, object))
         }
       }
       continuation.finish()
@@ -101,5 +84,30 @@ extension APIHandler {
       }
     }
     return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: .stream(stream))
+  }
+
+  /// What a watcher with selectors sees of one change, as the watch cache's
+  /// `convertToWatchEvent` decides it from the object before and after: ADDED when it starts
+  /// matching, MODIFIED while it matches, DELETED (with its last matching content at this
+  /// event's revision) when it stops matching or goes, nothing otherwise.
+  static func visibleEvent(_ event: WatchEvent, matches: (JSONValue) -> Bool) -> (type: String, object: JSONValue)? {
+    let current = event.type != .deleted && matches(event.object.object)
+    let before: Bool
+    switch event.type {
+    case .added: before = false
+    case .deleted: before = matches(event.previous?.object ?? event.object.object)
+    // History reloaded from disk may not know the previous state: pass the change through.
+    case .modified: before = event.previous.map { matches($0.object) } ?? current
+    }
+    switch (current, before) {
+    case (true, false): return ("ADDED", event.object.object)
+    case (true, true): return ("MODIFIED", event.object.object)
+    case (false, true):
+      if event.type == .deleted { return ("DELETED", event.object.object) }
+      var last = event.previous?.object ?? event.object.object
+      last.setValue(.string(String(event.object.resourceVersion)), at: ["metadata", "resourceVersion"])
+      return ("DELETED", last)
+    case (false, false): return nil
+    }
   }
 }
