@@ -145,7 +145,7 @@ public final class ObjectRegistry: Sendable {
         throw Status.badRequest("the namespace of the provided object does not match the namespace sent on the request")
       }
       object.metadata.namespace = namespace
-      try requireNamespace(namespace)
+      try requireNamespace(namespace, creating: info.groupResource, name: object.metadata.name ?? "")
     } else {
       object.metadata.namespace = nil
     }
@@ -195,6 +195,13 @@ public final class ObjectRegistry: Sendable {
     options: WriteOptions = WriteOptions()
   ) throws(Status) -> WriteResult {
     guard let type = kind(for: info.groupResource) else { throw Status.notFound(info.groupResource, name) }
+    // The update handler's `checkName`, before the object is looked up.
+    if let given = body.value(at: ["metadata", "name"])?.stringValue, !given.isEmpty, given != name {
+      throw Status.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+    }
+    if info.namespaced, let given = body.value(at: ["metadata", "namespace"])?.stringValue, !given.isEmpty, given != namespace {
+      throw Status.badRequest("the namespace of the object (\(given)) does not match the namespace on the request (\(namespace))")
+    }
     return try update(type, info: info, namespace: namespace, name: name, subresource: subresource, options: options) { _ throws(Status) in body }
   }
 
@@ -297,8 +304,12 @@ public final class ObjectRegistry: Sendable {
         comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
         if comparable == current.object { return nil }  // a no-op write is not a write
         if options.dryRun { return nil }
+        // Kubernetes' `ShouldDeleteDuringUpdate`: the last finalizer gone from an object being
+        // deleted without a grace period. A pod in its grace period stays until the node
+        // deletes it with grace 0, however often its status is written meanwhile.
         if json.value(at: ["metadata", "deletionTimestamp"]) != nil,
-          (json.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty
+          (json.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty,
+          (current.object.value(at: ["metadata", "deletionGracePeriodSeconds"])?.intValue ?? 0) == 0
         {
           deleteAfter = true
         }
@@ -417,13 +428,17 @@ public final class ObjectRegistry: Sendable {
     }
   }
 
-  func requireNamespace(_ namespace: String) throws(Status) {
+  /// The NamespaceLifecycle admission plugin: no content in a namespace that does not exist
+  /// or is being terminated (`configmaps "x" is forbidden: unable to create ...`).
+  func requireNamespace(_ namespace: String, creating resource: GroupResource, name: String) throws(Status) {
     guard let ns = store.get(ObjectKey(Self.namespacesResource, namespace: "", name: namespace)) else {
       throw Status.notFound(Self.namespacesResource, namespace)
     }
     if ns.object.value(at: ["metadata", "deletionTimestamp"]) != nil {
+      let why = "unable to create new content in namespace \(namespace) because it is being terminated"
       throw Status(code: 403, reason: "Forbidden",
-        message: "unable to create new content in namespace \(namespace) because it is being terminated")
+        message: name.isEmpty ? "\(resource) is forbidden: \(why)" : "\(resource) \"\(name)\" is forbidden: \(why)",
+        details: StatusDetails(name: name.isEmpty ? nil : name, group: resource.group, kind: resource.resource))
     }
   }
 
