@@ -74,6 +74,9 @@ public final class APIHandler: HTTPRequestHandler {
       throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
     }
     let namespace = path.namespace ?? ""
+    if path.subresource == "status" && !info.hasStatus {
+      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
     if let sub = path.subresource, sub != "status" {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
         throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
@@ -87,6 +90,12 @@ public final class APIHandler: HTTPRequestHandler {
       return try list(context)
     case (.GET, let name?):
       let object = try registry.get(info, namespace: namespace, name: name)
+      if context.wantsTable {
+        // `kubectl get pod p` asks for a one-row Table, as for a list.
+        return context.respond(.ok, object: TablePrinters.table(
+          for: [object.object], info: info, revision: object.resourceVersion, now: Timestamp.now(),
+          includeObject: request.queryValue("includeObject") ?? "Metadata"))
+      }
       return context.respond(.ok, object: object.object)
     case (.POST, nil):
       let body = try context.bodyJSON()

@@ -72,7 +72,7 @@ struct RequestContext {
   func respond(_ status: HTTPResponseStatus, object: JSONValue, warnings: [String] = []) -> HTTPResponse {
     var headers: HTTPHeaders = ["Content-Type": "application/json"]
     for warning in warnings {
-      headers.add(name: "Warning", value: "299 - \"\(warning.replacingQuotes)\"")
+      headers.add(name: "Warning", value: "299 - \(warning.quotedWarningText)")
     }
     let body = object["kind"]?.stringValue == "Table" ? object : versioned(object)
     return HTTPResponse(status: status, headers: headers, body: .bytes(body.jsonBytes()))
@@ -80,5 +80,14 @@ struct RequestContext {
 }
 
 extension String {
-  var replacingQuotes: String { String(map { $0 == "\"" ? "'" : $0 }) }
+  /// The text as the quoted-string of a `Warning` header, `"` and `\` escaped with a
+  /// backslash (apimachinery `net.NewWarningHeader`), so clients read back the exact text.
+  var quotedWarningText: String {
+    var out = "\""
+    for c in self {
+      if c == "\"" || c == "\\" { out.append("\\") }
+      out.append(c)
+    }
+    return out + "\""
+  }
 }
