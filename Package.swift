@@ -120,6 +120,14 @@ let package = Package(
     // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
+    // The API server end to end over its unix socket; the durability test runs `skiff daemon`.
+    .testTarget(
+      name: "SkiffAPIServerTests",
+      dependencies: [
+        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", nioCore, nioPosix,
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     .testTarget(
