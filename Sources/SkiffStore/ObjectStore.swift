@@ -78,7 +78,7 @@ public final class ObjectStore: Sendable {
   public static let defaultHistory = 10_000
 
   private struct State {
-    var objects: [ObjectKey: StoredObject] = [:]
+    var objects = ObjectIndex()
     var revision: Int64 = 0
     var history: [WatchEvent] = []
     var historyStart = 0
@@ -160,12 +160,12 @@ public final class ObjectStore: Sendable {
   /// Every object of `resource` (in `namespace` when given), sorted by namespace and name,
   /// and the revision the list is consistent with.
   public func list(_ resource: GroupResource, namespace: String? = nil) -> (items: [StoredObject], revision: Int64) {
-    state.withLock { state in
-      let items = state.objects.values.filter {
-        $0.key.resource == resource && (namespace == nil || $0.key.namespace == namespace)
-      }.sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
-      return (items, state.revision)
-    }
+    state.withLock { state in (state.objects.list(resource, namespace: namespace), state.revision) }
+  }
+
+  /// Every object whose ownerReferences name the owner `uid` (any kind, any namespace).
+  public func dependents(ofOwner uid: String) -> [StoredObject] {
+    state.withLock { $0.objects.dependents(of: uid) }
   }
 
   /// Stores a new object. Fails with `alreadyExists` if the key is taken.

@@ -460,21 +460,17 @@ public final class ObjectRegistry: Sendable {
 
   func hasDependents(_ owner: StoredObject) -> Bool {
     guard let uid = owner.object.metadataString("uid") else { return false }
-    return kinds.contains { kind in
-      store.list(kind.resourceInfo.groupResource).items.contains { Self.ownerUIDs($0.object).contains(uid) }
-    }
+    return !store.dependents(ofOwner: uid).isEmpty
   }
 
   func orphanDependents(of owner: StoredObject) {
     guard let uid = owner.object.metadataString("uid") else { return }
-    for kind in kinds {
-      for dependent in store.list(kind.resourceInfo.groupResource).items where Self.ownerUIDs(dependent.object).contains(uid) {
-        _ = try? store.guaranteedUpdate(dependent.key) { current in
-          var json = current.object
-          let kept = (json.value(at: ["metadata", "ownerReferences"])?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
-          json.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
-          return json
-        }
+    for dependent in store.dependents(ofOwner: uid) {
+      _ = try? store.guaranteedUpdate(dependent.key) { current in
+        var json = current.object
+        let kept = (json.value(at: ["metadata", "ownerReferences"])?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
+        json.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
+        return json
       }
     }
   }
