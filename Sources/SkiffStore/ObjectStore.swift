@@ -96,6 +96,8 @@ public final class ObjectStore: Sendable {
   private nonisolated(unsafe) let database: SQLiteDatabase
   private let state = Mutex(State())
   private let historyLimit: Int
+  /// Nil for an in-memory store.
+  private let checkpointer: WALCheckpointer?
 
   /// Opens (creating if needed) the store at `path`; `":memory:"` for a throwaway store.
   public init(path: String, historyLimit: Int = ObjectStore.defaultHistory) throws {
@@ -103,6 +105,11 @@ public final class ObjectStore: Sendable {
     database = try SQLiteDatabase(path: path)
     if path != ":memory:" {
       try database.execute("PRAGMA journal_mode=WAL")
+      // Checkpoints run beside the writer (WALCheckpointer), never inside a commit.
+      try database.execute("PRAGMA wal_autocheckpoint=0")
+      checkpointer = try WALCheckpointer(path: path)
+    } else {
+      checkpointer = nil
     }
     // NORMAL in WAL mode: a committed transaction survives the process being killed;
     // only a power loss can drop the last commits.
@@ -261,7 +268,8 @@ public final class ObjectStore: Sendable {
       }
     }
     state.revision = revision
-    let stored = StoredObject(key: key, resourceVersion: revision, object: stamped)
+    if revision % WALCheckpointer.interval == 0 { checkpointer?.request() }
+    let stored = StoredObject(key: key, resourceVersion: revision, object: stamped, json: data)
     let previous = state.objects[key]
     if type == .deleted {
       state.objects[key] = nil
