@@ -27,13 +27,21 @@ struct ObjectIndex {
     }
   }
 
-  /// Objects of `resource` (in `namespace` when given), sorted by namespace and name.
-  func list(_ resource: GroupResource, namespace: String?) -> [StoredObject] {
+  /// Objects of `resource` (in `namespace` when given), in no order: the caller sorts them
+  /// (`sorted(_:)`) after letting go of the store's lock, so writers do not wait for it.
+  func unsortedList(_ resource: GroupResource, namespace: String?) -> [StoredObject] {
     guard let namespaces = byResource[resource] else { return [] }
-    if let namespace {
-      return (namespaces[namespace] ?? [:]).values.sorted { $0.key.name < $1.key.name }
+    if let namespace { return Array((namespaces[namespace] ?? [:]).values) }
+    return namespaces.values.flatMap(\.values)
+  }
+
+  /// Sorted by namespace and name in byte order, as etcd keys sort (names are ASCII, and
+  /// bytes compare faster than Strings).
+  static func sorted(_ objects: [StoredObject]) -> [StoredObject] {
+    objects.sorted { a, b in
+      if a.key.namespace != b.key.namespace { return a.key.namespace.utf8.lexicographicallyPrecedes(b.key.namespace.utf8) }
+      return a.key.name.utf8.lexicographicallyPrecedes(b.key.name.utf8)
     }
-    return namespaces.keys.sorted().flatMap { ns in namespaces[ns]!.values.sorted { $0.key.name < $1.key.name } }
   }
 
   /// Objects whose ownerReferences name `uid`, sorted by key.

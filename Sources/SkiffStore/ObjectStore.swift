@@ -21,9 +21,25 @@ public struct ObjectKey: Hashable, Sendable, CustomStringConvertible {
 
 /// An object as stored: its JSON (with `metadata.resourceVersion` set) and its revision.
 public struct StoredObject: Sendable, Equatable {
-  public var key: ObjectKey
-  public var resourceVersion: Int64
-  public var object: JSONValue
+  public let key: ObjectKey
+  public let resourceVersion: Int64
+  public let object: JSONValue
+  /// `object` serialized, the bytes the store committed: responses (GET, LIST, watch
+  /// events) send them as they are instead of encoding the object again for every reader,
+  /// as the API server's serialization cache does.
+  public let json: [UInt8]
+
+  /// `json` is computed when not given.
+  public init(key: ObjectKey, resourceVersion: Int64, object: JSONValue, json: [UInt8]? = nil) {
+    self.key = key
+    self.resourceVersion = resourceVersion
+    self.object = object
+    self.json = json ?? object.jsonBytes()
+  }
+
+  public static func == (a: StoredObject, b: StoredObject) -> Bool {
+    a.key == b.key && a.resourceVersion == b.resourceVersion && a.object == b.object
+  }
 }
 
 /// A change, as a watch delivers it (`ADDED`, `MODIFIED`, `DELETED`).
@@ -127,8 +143,9 @@ public final class ObjectStore: Sendable {
     var loaded = State()
     try database.query("SELECT resource, namespace, name, rv, data FROM objects") { row in
       let key = ObjectKey(Self.resource(from: row.text(0)), namespace: row.text(1), name: row.text(2))
-      let object = try JSONValue(parsing: row.blob(4))
-      loaded.objects[key] = StoredObject(key: key, resourceVersion: row.int(3), object: object)
+      let bytes = row.blob(4)
+      let object = try JSONValue(parsing: bytes)
+      loaded.objects[key] = StoredObject(key: key, resourceVersion: row.int(3), object: object, json: bytes)
     }
     try database.query("SELECT rv FROM revision WHERE id = 0") { row in loaded.revision = row.int(0) }
     try database.query(
@@ -136,7 +153,8 @@ public final class ObjectStore: Sendable {
       [.int(Int64(historyLimit))]
     ) { row in
       let key = ObjectKey(Self.resource(from: row.text(2)), namespace: row.text(3), name: row.text(4))
-      let object = StoredObject(key: key, resourceVersion: row.int(0), object: try JSONValue(parsing: row.blob(5)))
+      let bytes = row.blob(5)
+      let object = StoredObject(key: key, resourceVersion: row.int(0), object: try JSONValue(parsing: bytes), json: bytes)
       loaded.history.append(WatchEvent(type: WatchEvent.Kind(rawValue: row.text(1)) ?? .modified, object: object))
     }
     loaded.history.reverse()
@@ -167,7 +185,8 @@ public final class ObjectStore: Sendable {
   /// Every object of `resource` (in `namespace` when given), sorted by namespace and name,
   /// and the revision the list is consistent with.
   public func list(_ resource: GroupResource, namespace: String? = nil) -> (items: [StoredObject], revision: Int64) {
-    state.withLock { state in (state.objects.list(resource, namespace: namespace), state.revision) }
+    let (items, revision) = state.withLock { state in (state.objects.unsortedList(resource, namespace: namespace), state.revision) }
+    return (ObjectIndex.sorted(items), revision)
   }
 
   /// Every object whose ownerReferences name the owner `uid` (any kind, any namespace).

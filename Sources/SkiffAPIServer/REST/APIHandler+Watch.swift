@@ -52,6 +52,12 @@ extension APIHandler {
         let event: JSONValue = ["type": .string(type), "object": body]
         return event.jsonBytes() + [0x0a]
       }
+      // The stored bytes spliced in: one encoding per write, however many watchers.
+      func line(_ type: String, _ stored: StoredObject) -> [UInt8] {
+        if table { return line(type, stored.object) }
+        return Array(#"{"type":""#.utf8) + Array(type.utf8) + Array(#"","object":"#.utf8) + context.encoded(stored)
+          + Array("}\n".utf8)
+      }
       if let expired {
         let status = (try? JSONValueEncoder().encode(expired)) ?? .null
         continuation.yield((["type": "ERROR", "object": status] as JSONValue).jsonBytes() + [0x0a])
@@ -59,14 +65,14 @@ extension APIHandler {
         return
       }
       for item in initial {
-        continuation.yield(line("ADDED", item.object))
+        continuation.yield(line("ADDED", item))
       }
       if table && initial.isEmpty {
         // kubectl get -w prints the header from the first Table; send the columns now.
         continuation.yield(line("BOOKMARK", JSONValue.object(["kind": .string(info.kind), "apiVersion": .string(info.apiVersion), "metadata": ["resourceVersion": .string(String(store.revision))]])))
       }
       let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
-      let matches = { (object: JSONValue) in labels.matches(object.labels) && (fields?.matches(object) ?? true) }
+      let matches = { (object: JSONValue) in labels.matches(object: object) && (fields?.matches(object) ?? true) }
       for await event in events {
         if Task.isCancelled { break }
         if let deadline, ContinuousClock.now > deadline { break }
@@ -90,7 +96,7 @@ extension APIHandler {
   /// `convertToWatchEvent` decides it from the object before and after: ADDED when it starts
   /// matching, MODIFIED while it matches, DELETED (with its last matching content at this
   /// event's revision) when it stops matching or goes, nothing otherwise.
-  static func visibleEvent(_ event: WatchEvent, matches: (JSONValue) -> Bool) -> (type: String, object: JSONValue)? {
+  static func visibleEvent(_ event: WatchEvent, matches: (JSONValue) -> Bool) -> (type: String, object: StoredObject)? {
     let current = event.type != .deleted && matches(event.object.object)
     let before: Bool
     switch event.type {
@@ -100,13 +106,13 @@ extension APIHandler {
     case .modified: before = event.previous.map { matches($0.object) } ?? current
     }
     switch (current, before) {
-    case (true, false): return ("ADDED", event.object.object)
-    case (true, true): return ("MODIFIED", event.object.object)
+    case (true, false): return ("ADDED", event.object)
+    case (true, true): return ("MODIFIED", event.object)
     case (false, true):
-      if event.type == .deleted { return ("DELETED", event.object.object) }
+      if event.type == .deleted { return ("DELETED", event.object) }
       var last = event.previous?.object ?? event.object.object
       last.setValue(.string(String(event.object.resourceVersion)), at: ["metadata", "resourceVersion"])
-      return ("DELETED", last)
+      return ("DELETED", StoredObject(key: event.object.key, resourceVersion: event.object.resourceVersion, object: last))
     case (false, false): return nil
     }
   }

@@ -96,23 +96,23 @@ public final class APIHandler: HTTPRequestHandler {
           for: [object.object], info: info, revision: object.resourceVersion, now: Timestamp.now(),
           includeObject: request.queryValue("includeObject") ?? "Metadata"))
       }
-      return context.respond(.ok, object: object.object)
+      return context.respond(.ok, stored: object)
     case (.POST, nil):
       let body = try context.bodyJSON()
       let result = try registry.create(info, namespace: namespace, body: body, options: context.writeOptions)
-      return context.respond(.created, object: result.object.object, warnings: result.warnings)
+      return context.respond(.created, stored: result.object, warnings: result.warnings)
     case (.PUT, let name?):
       let body = try context.bodyJSON()
       let result = try registry.update(
         info, namespace: namespace, name: name, body: body, subresource: path.subresource, options: context.writeOptions)
-      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+      return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.PATCH, let name?):
       let result = try patch(context, name: name, subresource: path.subresource)
-      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+      return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.DELETE, let name?):
       let options = try context.deleteOptions()
       let deleted = try registry.delete(info, namespace: namespace, name: name, options: options)
-      return context.respond(.ok, object: deleted.object)
+      return context.respond(.ok, stored: deleted)
     case (.DELETE, nil):
       return try deleteCollection(context)
     default:
@@ -129,12 +129,21 @@ public final class APIHandler: HTTPRequestHandler {
         for: items.map(\.object), info: context.info, revision: revision, now: Timestamp.now(),
         includeObject: context.request.queryValue("includeObject") ?? "Metadata"))
     }
-    let list: JSONValue = .object([
+    // Assembled from the items' stored bytes: encoding 10k objects again took ~80 ms.
+    let head: JSONValue = [
       "kind": .string(context.info.kind + "List"), "apiVersion": .string(context.apiVersion),
       "metadata": ["resourceVersion": .string(String(revision))],
-      "items": .array(items.map { context.versioned($0.object) }),
-    ])
-    return json(.ok, list)
+    ]
+    var bytes = head.jsonBytes()
+    bytes.removeLast()  // the closing brace
+    bytes += Array(#","items":["#.utf8)
+    bytes.reserveCapacity(bytes.count + items.reduce(0) { $0 + $1.json.count + 1 } + 2)
+    for (i, item) in items.enumerated() {
+      if i > 0 { bytes.append(UInt8(ascii: ",")) }
+      bytes += context.encoded(item)
+    }
+    bytes += Array("]}".utf8)
+    return HTTPResponse(status: .ok, contentType: "application/json", bytes: bytes)
   }
 
   func deleteCollection(_ context: RequestContext) throws -> HTTPResponse {

@@ -98,7 +98,8 @@ public final class ObjectRegistry: Sendable {
     fields: FieldSelectorQuery? = nil
   ) -> (items: [StoredObject], revision: Int64) {
     let (items, revision) = store.list(info.groupResource, namespace: info.namespaced ? namespace : nil)
-    let filtered = items.filter { labels.matches($0.object.labels) && (fields?.matches($0.object) ?? true) }
+    if labels.isEverything && fields == nil { return (items, revision) }
+    let filtered = items.filter { labels.matches(object: $0.object) && (fields?.matches($0.object) ?? true) }
     return (filtered, revision)
   }
 
