@@ -116,6 +116,11 @@ let package = Package(
     .executableTarget(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "skiff-workloads", dependencies: ["Workloads"], swiftSettings: strict),
+    // scripts/bench-api: API latency and throughput against a running daemon.
+    .executableTarget(
+      name: "skiff-bench-api",
+      dependencies: ["SkiffAPI", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
+      swiftSettings: strict),
 
     // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
