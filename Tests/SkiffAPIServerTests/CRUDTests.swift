@@ -231,6 +231,20 @@ struct CRUDTests {
     }
   }
 
+  @Test func deleteCollectionBySelector() async throws {
+    try await TestCluster.with { cluster in
+      let c = cluster.client
+      for (name, app) in [("a", "web"), ("b", "web"), ("c", "db")] {
+        #expect(try await c.post(configMaps, Objects.configMap(name, labels: ["app": app])).status == 201)
+      }
+      let response = try await c.delete("\(configMaps)?labelSelector=app%3Dweb")
+      #expect(response.status == 200)
+      #expect(response.json["kind"] == "ConfigMapList")
+      #expect(response.json.itemNames == ["a", "b"])
+      #expect(try await c.get(configMaps).json.itemNames == ["c"])
+    }
+  }
+
   @Test func methodNotAllowed() async throws {
     try await TestCluster.with { cluster in
       let response = try await cluster.client.request(.POST, "\(configMaps)/x", body: Objects.configMap("x").jsonBytes())
