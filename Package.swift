@@ -163,10 +163,23 @@ let package = Package(
     .executableTarget(
       name: "grpc_health_probe", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "skiff-workloads", dependencies: ["Workloads"], swiftSettings: strict),
+    // scripts/bench-api: API latency and throughput against a running daemon.
+    .executableTarget(
+      name: "skiff-bench-api",
+      dependencies: ["SkiffAPI", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
+      swiftSettings: strict),
 
     // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
+    // The API server end to end over its unix socket; the durability test runs `skiff daemon`.
+    .testTarget(
+      name: "SkiffAPIServerTests",
+      dependencies: [
+        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", nioCore, nioPosix,
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
     .testTarget(name: "SkiffE2ETests", swiftSettings: strict),

@@ -61,6 +61,7 @@ public struct DeploymentController: Reconciler {
     }
     guard let current = newRS else { return }
     let oldRSs = owned.filter { $0.metadata.name != current.metadata.name }
+    try syncRevision(deployment, newRS: current)
 
     if deployment.spec.strategy?.type == "Recreate" {
       try recreate(deployment, newRS: current, old: oldRSs, desired: desired)
@@ -113,6 +114,16 @@ public struct DeploymentController: Reconciler {
       $0.status = status
     }
     throw failure
+  }
+
+  /// The Deployment carries its newest ReplicaSet's revision (`SetDeploymentRevision`):
+  /// `kubectl rollout history` and `describe` read it there.
+  func syncRevision(_ d: Deployment, newRS: ReplicaSet) throws {
+    let key = "deployment.kubernetes.io/revision"
+    guard let revision = newRS.metadata.annotations?[key], d.metadata.annotations?[key] != revision else { return }
+    try registry.modify(Deployment.self, namespace: d.metadata.namespace ?? "", name: d.metadata.name ?? "") {
+      $0.metadata.annotations = ($0.metadata.annotations ?? [:]).merging([key: revision]) { _, new in new }
+    }
   }
 
   static func maxSurge(_ d: Deployment, desired: Int) -> Int {

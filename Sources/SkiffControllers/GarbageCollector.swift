@@ -38,11 +38,11 @@ public struct GarbageCollector: Reconciler {
     }
   }
 
+  /// The objects that name `uid` as an owner, from the store's owner index (a scan of every
+  /// kind per deleted object made deleting N objects O(N²)). A namespaced owner's dependents
+  /// are in its namespace; a cluster-scoped owner's may be anywhere.
   static func dependents(of uid: String, namespace: String, registry: ObjectRegistry) -> [StoredObject] {
-    registry.kinds.flatMap { kind in
-      registry.store.list(kind.resourceInfo.groupResource, namespace: kind.resourceInfo.namespaced ? namespace : nil).items
-        .filter { ObjectRegistry.ownerUIDs($0.object).contains(uid) }
-    }
+    registry.store.dependents(ofOwner: uid).filter { namespace.isEmpty || $0.key.namespace == namespace || $0.key.namespace.isEmpty }
   }
 
   public func reconcile(_ key: ObjectKey) async throws {

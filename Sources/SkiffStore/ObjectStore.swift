@@ -21,9 +21,25 @@ public struct ObjectKey: Hashable, Sendable, CustomStringConvertible {
 
 /// An object as stored: its JSON (with `metadata.resourceVersion` set) and its revision.
 public struct StoredObject: Sendable, Equatable {
-  public var key: ObjectKey
-  public var resourceVersion: Int64
-  public var object: JSONValue
+  public let key: ObjectKey
+  public let resourceVersion: Int64
+  public let object: JSONValue
+  /// `object` serialized, the bytes the store committed: responses (GET, LIST, watch
+  /// events) send them as they are instead of encoding the object again for every reader,
+  /// as the API server's serialization cache does.
+  public let json: [UInt8]
+
+  /// `json` is computed when not given.
+  public init(key: ObjectKey, resourceVersion: Int64, object: JSONValue, json: [UInt8]? = nil) {
+    self.key = key
+    self.resourceVersion = resourceVersion
+    self.object = object
+    self.json = json ?? object.jsonBytes()
+  }
+
+  public static func == (a: StoredObject, b: StoredObject) -> Bool {
+    a.key == b.key && a.resourceVersion == b.resourceVersion && a.object == b.object
+  }
 }
 
 /// A change, as a watch delivers it (`ADDED`, `MODIFIED`, `DELETED`).
@@ -32,6 +48,17 @@ public struct WatchEvent: Sendable, Equatable {
   public var type: Kind
   /// The object after the change; for DELETED, its last state stamped with the delete's revision.
   public var object: StoredObject
+  /// The object before the change (nil for ADDED, and for the oldest event of an object in
+  /// history reloaded from disk). Watches with selectors need it to tell an object that
+  /// stopped matching (DELETED) from one that never matched, as the watch cache's
+  /// `prevObject` does.
+  public var previous: StoredObject?
+
+  public init(type: Kind, object: StoredObject, previous: StoredObject? = nil) {
+    self.type = type
+    self.object = object
+    self.previous = previous
+  }
 }
 
 /// Why a store operation was refused.
@@ -67,7 +94,7 @@ public final class ObjectStore: Sendable {
   public static let defaultHistory = 10_000
 
   private struct State {
-    var objects: [ObjectKey: StoredObject] = [:]
+    var objects = ObjectIndex()
     var revision: Int64 = 0
     var history: [WatchEvent] = []
     var historyStart = 0
@@ -85,6 +112,8 @@ public final class ObjectStore: Sendable {
   private nonisolated(unsafe) let database: SQLiteDatabase
   private let state = Mutex(State())
   private let historyLimit: Int
+  /// Nil for an in-memory store.
+  private let checkpointer: WALCheckpointer?
 
   /// Opens (creating if needed) the store at `path`; `":memory:"` for a throwaway store.
   public init(path: String, historyLimit: Int = ObjectStore.defaultHistory) throws {
@@ -92,6 +121,11 @@ public final class ObjectStore: Sendable {
     database = try SQLiteDatabase(path: path)
     if path != ":memory:" {
       try database.execute("PRAGMA journal_mode=WAL")
+      // Checkpoints run beside the writer (WALCheckpointer), never inside a commit.
+      try database.execute("PRAGMA wal_autocheckpoint=0")
+      checkpointer = try WALCheckpointer(path: path)
+    } else {
+      checkpointer = nil
     }
     // NORMAL in WAL mode: a committed transaction survives the process being killed;
     // only a power loss can drop the last commits.
@@ -109,8 +143,9 @@ public final class ObjectStore: Sendable {
     var loaded = State()
     try database.query("SELECT resource, namespace, name, rv, data FROM objects") { row in
       let key = ObjectKey(Self.resource(from: row.text(0)), namespace: row.text(1), name: row.text(2))
-      let object = try JSONValue(parsing: row.blob(4))
-      loaded.objects[key] = StoredObject(key: key, resourceVersion: row.int(3), object: object)
+      let bytes = row.blob(4)
+      let object = try JSONValue(parsing: bytes)
+      loaded.objects[key] = StoredObject(key: key, resourceVersion: row.int(3), object: object, json: bytes)
     }
     try database.query("SELECT rv FROM revision WHERE id = 0") { row in loaded.revision = row.int(0) }
     try database.query(
@@ -118,10 +153,18 @@ public final class ObjectStore: Sendable {
       [.int(Int64(historyLimit))]
     ) { row in
       let key = ObjectKey(Self.resource(from: row.text(2)), namespace: row.text(3), name: row.text(4))
-      let object = StoredObject(key: key, resourceVersion: row.int(0), object: try JSONValue(parsing: row.blob(5)))
+      let bytes = row.blob(5)
+      let object = StoredObject(key: key, resourceVersion: row.int(0), object: try JSONValue(parsing: bytes), json: bytes)
       loaded.history.append(WatchEvent(type: WatchEvent.Kind(rawValue: row.text(1)) ?? .modified, object: object))
     }
     loaded.history.reverse()
+    // Each reloaded event's previous state is the one before it in the history, when kept.
+    var last: [ObjectKey: StoredObject] = [:]
+    for i in loaded.history.indices {
+      let event = loaded.history[i]
+      if event.type != .added { loaded.history[i].previous = last[event.object.key] }
+      last[event.object.key] = event.type == .deleted ? nil : event.object
+    }
     state.withLock { $0 = loaded }
   }
 
@@ -142,12 +185,13 @@ public final class ObjectStore: Sendable {
   /// Every object of `resource` (in `namespace` when given), sorted by namespace and name,
   /// and the revision the list is consistent with.
   public func list(_ resource: GroupResource, namespace: String? = nil) -> (items: [StoredObject], revision: Int64) {
-    state.withLock { state in
-      let items = state.objects.values.filter {
-        $0.key.resource == resource && (namespace == nil || $0.key.namespace == namespace)
-      }.sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
-      return (items, state.revision)
-    }
+    let (items, revision) = state.withLock { state in (state.objects.unsortedList(resource, namespace: namespace), state.revision) }
+    return (ObjectIndex.sorted(items), revision)
+  }
+
+  /// Every object whose ownerReferences name the owner `uid` (any kind, any namespace).
+  public func dependents(ofOwner uid: String) -> [StoredObject] {
+    state.withLock { $0.objects.dependents(of: uid) }
   }
 
   /// Stores a new object. Fails with `alreadyExists` if the key is taken.
@@ -243,13 +287,15 @@ public final class ObjectStore: Sendable {
       }
     }
     state.revision = revision
-    let stored = StoredObject(key: key, resourceVersion: revision, object: stamped)
+    if revision % WALCheckpointer.interval == 0 { checkpointer?.request() }
+    let stored = StoredObject(key: key, resourceVersion: revision, object: stamped, json: data)
+    let previous = state.objects[key]
     if type == .deleted {
       state.objects[key] = nil
     } else {
       state.objects[key] = stored
     }
-    let event = WatchEvent(type: type, object: stored)
+    let event = WatchEvent(type: type, object: stored, previous: previous)
     state.history.append(event)
     if state.history.count - state.historyStart > historyLimit {
       state.historyStart += 1
@@ -283,7 +329,8 @@ public final class ObjectStore: Sendable {
         let kept = state.history[state.historyStart...]
         let oldest = kept.first?.object.resourceVersion ?? state.revision + 1
         if fromRevision < oldest - 1 {
-          return .failure(.tooOld(requested: fromRevision, oldest: oldest))
+          // The watch cache's wording: the oldest revision a watch can still start from.
+          return .failure(.tooOld(requested: fromRevision, oldest: oldest - 1))
         }
         for event in kept where event.object.resourceVersion > fromRevision
           && Self.matches(event, resource, namespace)

@@ -109,3 +109,59 @@ struct ObjectStoreTests {
     #expect(store.get(key("a"))?.object.value(at: ["status", "n"]) == 5)
   }
 }
+
+@Suite("object store indexes")
+struct ObjectStoreIndexTests {
+  let configMaps = GroupResource(group: "", resource: "configmaps")
+  let pods = GroupResource(group: "", resource: "pods")
+
+  func object(_ kind: String, _ name: String, ns: String, owners: [String] = []) throws -> JSONValue {
+    let refs = owners.map { #"{"apiVersion":"v1","kind":"ConfigMap","name":"o","uid":"\#($0)"}"# }.joined(separator: ",")
+    return try JSONValue(parsing: #"{"apiVersion":"v1","kind":"\#(kind)","metadata":{"name":"\#(name)","namespace":"\#(ns)","ownerReferences":[\#(refs)]}}"#)
+  }
+
+  @Test func listsOneKindSortedByNamespaceAndName() throws {
+    let store = try ObjectStore(path: ":memory:")
+    for (ns, name) in [("b", "z"), ("a", "y"), ("b", "a"), ("a", "x")] {
+      try store.create(ObjectKey(configMaps, namespace: ns, name: name), object("ConfigMap", name, ns: ns))
+    }
+    try store.create(ObjectKey(pods, namespace: "a", name: "p"), object("Pod", "p", ns: "a"))
+    #expect(store.list(configMaps).items.map { "\($0.key.namespace)/\($0.key.name)" } == ["a/x", "a/y", "b/a", "b/z"])
+    #expect(store.list(configMaps, namespace: "b").items.map(\.key.name) == ["a", "z"])
+    #expect(store.list(pods).items.map(\.key.name) == ["p"])
+    try store.delete(ObjectKey(configMaps, namespace: "b", name: "a"))
+    try store.delete(ObjectKey(configMaps, namespace: "b", name: "z"))
+    #expect(store.list(configMaps, namespace: "b").items.isEmpty)
+    #expect(store.list(configMaps).items.count == 2)
+  }
+
+  @Test func dependentsFollowOwnerReferencesThroughWrites() throws {
+    let store = try ObjectStore(path: ":memory:")
+    let a = ObjectKey(configMaps, namespace: "d", name: "a")
+    let b = ObjectKey(pods, namespace: "d", name: "b")
+    try store.create(a, object("ConfigMap", "a", ns: "d", owners: ["u1"]))
+    try store.create(b, object("Pod", "b", ns: "d", owners: ["u1", "u2"]))
+    #expect(store.dependents(ofOwner: "u1").map(\.key) == [a, b])
+    #expect(store.dependents(ofOwner: "u2").map(\.key) == [b])
+    try store.update(b, object("Pod", "b", ns: "d", owners: ["u2"]))
+    #expect(store.dependents(ofOwner: "u1").map(\.key) == [a])
+    try store.delete(a)
+    #expect(store.dependents(ofOwner: "u1").isEmpty)
+    #expect(store.dependents(ofOwner: "u2").map(\.key) == [b])
+  }
+
+  @Test func watchEventsCarryThePreviousState() async throws {
+    let store = try ObjectStore(path: ":memory:")
+    let key = ObjectKey(configMaps, namespace: "d", name: "a")
+    let events = try store.watch(configMaps)
+    let first = try store.create(key, object("ConfigMap", "a", ns: "d"))
+    let second = try store.update(key, object("ConfigMap", "a", ns: "d", owners: ["u"]))
+    try store.delete(key)
+    var seen: [WatchEvent] = []
+    for await event in events {
+      seen.append(event)
+      if seen.count == 3 { break }
+    }
+    #expect(seen.map(\.previous) == [nil, first, second])
+  }
+}

@@ -9,14 +9,16 @@ public struct LabelSelectorQuery: Sendable, Equatable {
     case exists(String)
     case doesNotExist(String)
 
-    func matches(_ labels: [String: String]) -> Bool {
+    func matches(_ labels: [String: String]) -> Bool { matches { labels[$0] } }
+
+    func matches(_ label: (String) -> String?) -> Bool {
       switch self {
-      case .equals(let k, let v): return labels[k] == v
-      case .notEquals(let k, let v): return labels[k] != v
-      case .in(let k, let vs): return labels[k].map { vs.contains($0) } ?? false
-      case .notIn(let k, let vs): return labels[k].map { !vs.contains($0) } ?? true
-      case .exists(let k): return labels[k] != nil
-      case .doesNotExist(let k): return labels[k] == nil
+      case .equals(let k, let v): return label(k) == v
+      case .notEquals(let k, let v): return label(k) != v
+      case .in(let k, let vs): return label(k).map { vs.contains($0) } ?? false
+      case .notIn(let k, let vs): return label(k).map { !vs.contains($0) } ?? true
+      case .exists(let k): return label(k) != nil
+      case .doesNotExist(let k): return label(k) == nil
       }
     }
   }
@@ -63,6 +65,14 @@ public struct LabelSelectorQuery: Sendable, Equatable {
   }
 
   public func matches(_ labels: [String: String]) -> Bool { requirements.allSatisfy { $0.matches(labels) } }
+
+  /// Whether an object's `metadata.labels` match, read in place (a LIST filters thousands of
+  /// objects; building a dictionary of each one's labels cost more than the matching).
+  public func matches(object: JSONValue) -> Bool {
+    if requirements.isEmpty { return true }
+    let labels = object.value(at: ["metadata", "labels"])?.objectValue
+    return requirements.allSatisfy { requirement in requirement.matches { labels?[$0]?.stringValue } }
+  }
 
   public var isEverything: Bool { requirements.isEmpty }
 

@@ -150,8 +150,9 @@ public final class HTTPServer: Sendable {
         }
         let response: HTTPResponse
         if tooLarge {
+          // apiserver `limitedReadBody`: NewRequestEntityTooLargeError("limit is N").
           response = jsonResponse(Status(code: 413, reason: "RequestEntityTooLarge",
-            message: "the request body is larger than the limit of \(Self.maxBodyBytes) bytes"))
+            message: "Request entity too large: limit is \(Self.maxBodyBytes)"))
         } else {
           let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
           response = await handler.handle(request)

@@ -11,6 +11,13 @@ extension APIHandler {
     } ?? ""
     let body = context.request.bodyBytes
     let keys = MergeKeys.for(group: context.info.group, kind: context.info.kind)
+    // The media type is checked before the object is looked up, as the patch handler does.
+    let accepted = PatchType.accepted(strategicMerge: keys != nil)
+    guard let type = PatchType(contentType: contentType), accepted.contains(type) else {
+      throw Status(code: 415, reason: "UnsupportedMediaType",
+        message: "the body of the request was in an unknown format - accepted media types include: "
+          + accepted.map(\.rawValue).joined(separator: ", "))
+    }
     return try registry.update(
       context.info, namespace: context.namespace, name: name, subresource: subresource, options: context.writeOptions
     ) { current throws(Status) in

@@ -52,43 +52,32 @@ extension APIHandler {
         let event: JSONValue = ["type": .string(type), "object": body]
         return event.jsonBytes() + [0x0a]
       }
+      // The stored bytes spliced in: one encoding per write, however many watchers.
+      func line(_ type: String, _ stored: StoredObject) -> [UInt8] {
+        if table { return line(type, stored.object) }
+        return Array(#"{"type":""#.utf8) + Array(type.utf8) + Array(#"","object":"#.utf8) + context.encoded(stored)
+          + Array("}\n".utf8)
+      }
       if let expired {
         let status = (try? JSONValueEncoder().encode(expired)) ?? .null
         continuation.yield((["type": "ERROR", "object": status] as JSONValue).jsonBytes() + [0x0a])
         continuation.finish()
         return
       }
-      var matching = Set<ObjectKey>()
       for item in initial {
-        matching.insert(item.key)
-        continuation.yield(line("ADDED", item.object))
+        continuation.yield(line("ADDED", item))
       }
       if table && initial.isEmpty {
         // kubectl get -w prints the header from the first Table; send the columns now.
         continuation.yield(line("BOOKMARK", JSONValue.object(["kind": .string(info.kind), "apiVersion": .string(info.apiVersion), "metadata": ["resourceVersion": .string(String(store.revision))]])))
       }
       let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
+      let matches = { (object: JSONValue) in labels.matches(object: object) && (fields?.matches(object) ?? true) }
       for await event in events {
         if Task.isCancelled { break }
         if let deadline, ContinuousClock.now > deadline { break }
-        let matches = labels.matches(event.object.object.labels) && (fields?.matches(event.object.object) ?? true)
-        let key = event.object.key
-        switch event.type {
-        case .deleted:
-          if matching.remove(key) != nil || (requested != nil && matches) {
-            continuation.yield(line("DELETED", event.object.object))
-          }
-        case .added, .modified:
-          let wasMatching = matching.contains(key)
-          if matches {
-            matching.insert(key)
-            // A resumed watch has no list to know what matched before: pass the type through.
-            let type = event.type == .added || (!wasMatching && requested == nil) ? "ADDED" : "MODIFIED"
-            continuation.yield(line(type, event.object.object))
-          } else if wasMatching {
-            matching.remove(key)
-            continuation.yield(line("DELETED", event.object.object))
-          }
+        if let (type, object) = Self.visibleEvent(event, matches: matches) {
+          continuation.yield(line(type, object))
         }
       }
       continuation.finish()
@@ -101,5 +90,30 @@ extension APIHandler {
       }
     }
     return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: .stream(stream))
+  }
+
+  /// What a watcher with selectors sees of one change, as the watch cache's
+  /// `convertToWatchEvent` decides it from the object before and after: ADDED when it starts
+  /// matching, MODIFIED while it matches, DELETED (with its last matching content at this
+  /// event's revision) when it stops matching or goes, nothing otherwise.
+  static func visibleEvent(_ event: WatchEvent, matches: (JSONValue) -> Bool) -> (type: String, object: StoredObject)? {
+    let current = event.type != .deleted && matches(event.object.object)
+    let before: Bool
+    switch event.type {
+    case .added: before = false
+    case .deleted: before = matches(event.previous?.object ?? event.object.object)
+    // History reloaded from disk may not know the previous state: pass the change through.
+    case .modified: before = event.previous.map { matches($0.object) } ?? current
+    }
+    switch (current, before) {
+    case (true, false): return ("ADDED", event.object)
+    case (true, true): return ("MODIFIED", event.object)
+    case (false, true):
+      if event.type == .deleted { return ("DELETED", event.object) }
+      var last = event.previous?.object ?? event.object.object
+      last.setValue(.string(String(event.object.resourceVersion)), at: ["metadata", "resourceVersion"])
+      return ("DELETED", StoredObject(key: event.object.key, resourceVersion: event.object.resourceVersion, object: last))
+    case (false, false): return nil
+    }
   }
 }

@@ -83,6 +83,9 @@ public final class APIHandler: HTTPRequestHandler {
       throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
     }
     let namespace = path.namespace ?? ""
+    if path.subresource == "status" && !info.hasStatus {
+      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
     if let sub = path.subresource, sub != "status" {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
         throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
@@ -97,28 +100,28 @@ public final class APIHandler: HTTPRequestHandler {
     case (.GET, let name?):
       let object = try registry.get(info, namespace: namespace, name: name)
       if context.wantsTable {
-        // kubectl get KIND NAME asks for a one-row Table, as for lists.
+        // `kubectl get pod p` asks for a one-row Table, as for a list.
         return context.respond(.ok, object: TablePrinters.table(
-          for: [object.object], info: info, revision: nil, now: Timestamp.now(),
+          for: [object.object], info: info, revision: object.resourceVersion, now: Timestamp.now(),
           includeObject: request.queryValue("includeObject") ?? "Metadata"))
       }
-      return context.respond(.ok, object: object.object)
+      return context.respond(.ok, stored: object)
     case (.POST, nil):
       let body = try context.bodyJSON()
       let result = try registry.create(info, namespace: namespace, body: body, options: context.writeOptions)
-      return context.respond(.created, object: result.object.object, warnings: result.warnings)
+      return context.respond(.created, stored: result.object, warnings: result.warnings)
     case (.PUT, let name?):
       let body = try context.bodyJSON()
       let result = try registry.update(
         info, namespace: namespace, name: name, body: body, subresource: path.subresource, options: context.writeOptions)
-      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+      return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.PATCH, let name?):
       let result = try patch(context, name: name, subresource: path.subresource)
-      return context.respond(.ok, object: result.object.object, warnings: result.warnings)
+      return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.DELETE, let name?):
       let options = try context.deleteOptions()
       let deleted = try registry.delete(info, namespace: namespace, name: name, options: options)
-      return context.respond(.ok, object: deleted.object)
+      return context.respond(.ok, stored: deleted)
     case (.DELETE, nil):
       return try deleteCollection(context)
     default:
@@ -135,12 +138,21 @@ public final class APIHandler: HTTPRequestHandler {
         for: items.map(\.object), info: context.info, revision: revision, now: Timestamp.now(),
         includeObject: context.request.queryValue("includeObject") ?? "Metadata"))
     }
-    let list: JSONValue = .object([
+    // Assembled from the items' stored bytes: encoding 10k objects again took ~80 ms.
+    let head: JSONValue = [
       "kind": .string(context.info.kind + "List"), "apiVersion": .string(context.apiVersion),
       "metadata": ["resourceVersion": .string(String(revision))],
-      "items": .array(items.map { context.versioned($0.object) }),
-    ])
-    return json(.ok, list)
+    ]
+    var bytes = head.jsonBytes()
+    bytes.removeLast()  // the closing brace
+    bytes += Array(#","items":["#.utf8)
+    bytes.reserveCapacity(bytes.count + items.reduce(0) { $0 + $1.json.count + 1 } + 2)
+    for (i, item) in items.enumerated() {
+      if i > 0 { bytes.append(UInt8(ascii: ",")) }
+      bytes += context.encoded(item)
+    }
+    bytes += Array("]}".utf8)
+    return HTTPResponse(status: .ok, contentType: "application/json", bytes: bytes)
   }
 
   func deleteCollection(_ context: RequestContext) throws -> HTTPResponse {

@@ -69,16 +69,39 @@ struct RequestContext {
     return copy
   }
 
+  /// The stored object's bytes as the URL's version shows them: the committed bytes when
+  /// that is the stored version (nearly always), else re-encoded with its `apiVersion`.
+  func encoded(_ stored: StoredObject) -> [UInt8] {
+    stored.object["apiVersion"]?.stringValue == apiVersion ? stored.json : versioned(stored.object).jsonBytes()
+  }
+
   func respond(_ status: HTTPResponseStatus, object: JSONValue, warnings: [String] = []) -> HTTPResponse {
+    let body = object["kind"]?.stringValue == "Table" ? object : versioned(object)
+    return respond(status, bytes: body.jsonBytes(), warnings: warnings)
+  }
+
+  func respond(_ status: HTTPResponseStatus, stored: StoredObject, warnings: [String] = []) -> HTTPResponse {
+    respond(status, bytes: encoded(stored), warnings: warnings)
+  }
+
+  func respond(_ status: HTTPResponseStatus, bytes: [UInt8], warnings: [String]) -> HTTPResponse {
     var headers: HTTPHeaders = ["Content-Type": "application/json"]
     for warning in warnings {
-      headers.add(name: "Warning", value: "299 - \"\(warning.replacingQuotes)\"")
+      headers.add(name: "Warning", value: "299 - \(warning.quotedWarningText)")
     }
-    let body = object["kind"]?.stringValue == "Table" ? object : versioned(object)
-    return HTTPResponse(status: status, headers: headers, body: .bytes(body.jsonBytes()))
+    return HTTPResponse(status: status, headers: headers, body: .bytes(bytes))
   }
 }
 
 extension String {
-  var replacingQuotes: String { String(map { $0 == "\"" ? "'" : $0 }) }
+  /// The text as the quoted-string of a `Warning` header, `"` and `\` escaped with a
+  /// backslash (apimachinery `net.NewWarningHeader`), so clients read back the exact text.
+  var quotedWarningText: String {
+    var out = "\""
+    for c in self {
+      if c == "\"" || c == "\\" { out.append("\\") }
+      out.append(c)
+    }
+    return out + "\""
+  }
 }

@@ -14,13 +14,24 @@ public struct APIResponse {
     headers.first { $0.0.lowercased() == name.lowercased() }?.1
   }
 
-  /// Warning headers (`299 - "unknown field ..."`) as the text kubectl prints.
+  /// Warning headers (`299 - "unknown field \"spec.foo\""`) as the text kubectl prints:
+  /// the quoted-string unquoted and its backslash escapes undone.
   public var warnings: [String] {
     headers.filter { $0.0.lowercased() == "warning" }.map { value in
       var text = Substring(value.1)
       if text.hasPrefix("299 - ") { text = text.dropFirst(6) }
-      if text.hasPrefix("\"") && text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-      return String(text)
+      guard text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2 else { return String(text) }
+      var out = ""
+      var escaped = false
+      for c in text.dropFirst().dropLast() {
+        if !escaped && c == "\\" {
+          escaped = true
+          continue
+        }
+        escaped = false
+        out.append(c)
+      }
+      return out
     }
   }
 

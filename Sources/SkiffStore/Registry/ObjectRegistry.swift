@@ -98,7 +98,8 @@ public final class ObjectRegistry: Sendable {
     fields: FieldSelectorQuery? = nil
   ) -> (items: [StoredObject], revision: Int64) {
     let (items, revision) = store.list(info.groupResource, namespace: info.namespaced ? namespace : nil)
-    let filtered = items.filter { labels.matches($0.object.labels) && (fields?.matches($0.object) ?? true) }
+    if labels.isEverything && fields == nil { return (items, revision) }
+    let filtered = items.filter { labels.matches(object: $0.object) && (fields?.matches($0.object) ?? true) }
     return (filtered, revision)
   }
 
@@ -145,7 +146,7 @@ public final class ObjectRegistry: Sendable {
         throw Status.badRequest("the namespace of the provided object does not match the namespace sent on the request")
       }
       object.metadata.namespace = namespace
-      try requireNamespace(namespace)
+      try requireNamespace(namespace, creating: info.groupResource, name: object.metadata.name ?? "")
     } else {
       object.metadata.namespace = nil
     }
@@ -195,6 +196,13 @@ public final class ObjectRegistry: Sendable {
     options: WriteOptions = WriteOptions()
   ) throws(Status) -> WriteResult {
     guard let type = kind(for: info.groupResource) else { throw Status.notFound(info.groupResource, name) }
+    // The update handler's `checkName`, before the object is looked up.
+    if let given = body.value(at: ["metadata", "name"])?.stringValue, !given.isEmpty, given != name {
+      throw Status.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+    }
+    if info.namespaced, let given = body.value(at: ["metadata", "namespace"])?.stringValue, !given.isEmpty, given != namespace {
+      throw Status.badRequest("the namespace of the object (\(given)) does not match the namespace on the request (\(namespace))")
+    }
     return try update(type, info: info, namespace: namespace, name: name, subresource: subresource, options: options) { _ throws(Status) in body }
   }
 
@@ -297,8 +305,12 @@ public final class ObjectRegistry: Sendable {
         comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
         if comparable == current.object { return nil }  // a no-op write is not a write
         if options.dryRun { return nil }
+        // Kubernetes' `ShouldDeleteDuringUpdate`: the last finalizer gone from an object being
+        // deleted without a grace period. A pod in its grace period stays until the node
+        // deletes it with grace 0, however often its status is written meanwhile.
         if json.value(at: ["metadata", "deletionTimestamp"]) != nil,
-          (json.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty
+          (json.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty,
+          (current.object.value(at: ["metadata", "deletionGracePeriodSeconds"])?.intValue ?? 0) == 0
         {
           deleteAfter = true
         }
@@ -417,13 +429,17 @@ public final class ObjectRegistry: Sendable {
     }
   }
 
-  func requireNamespace(_ namespace: String) throws(Status) {
+  /// The NamespaceLifecycle admission plugin: no content in a namespace that does not exist
+  /// or is being terminated (`configmaps "x" is forbidden: unable to create ...`).
+  func requireNamespace(_ namespace: String, creating resource: GroupResource, name: String) throws(Status) {
     guard let ns = store.get(ObjectKey(Self.namespacesResource, namespace: "", name: namespace)) else {
       throw Status.notFound(Self.namespacesResource, namespace)
     }
     if ns.object.value(at: ["metadata", "deletionTimestamp"]) != nil {
+      let why = "unable to create new content in namespace \(namespace) because it is being terminated"
       throw Status(code: 403, reason: "Forbidden",
-        message: "unable to create new content in namespace \(namespace) because it is being terminated")
+        message: name.isEmpty ? "\(resource) is forbidden: \(why)" : "\(resource) \"\(name)\" is forbidden: \(why)",
+        details: StatusDetails(name: name.isEmpty ? nil : name, group: resource.group, kind: resource.resource))
     }
   }
 
@@ -445,21 +461,17 @@ public final class ObjectRegistry: Sendable {
 
   func hasDependents(_ owner: StoredObject) -> Bool {
     guard let uid = owner.object.metadataString("uid") else { return false }
-    return kinds.contains { kind in
-      store.list(kind.resourceInfo.groupResource).items.contains { Self.ownerUIDs($0.object).contains(uid) }
-    }
+    return !store.dependents(ofOwner: uid).isEmpty
   }
 
   func orphanDependents(of owner: StoredObject) {
     guard let uid = owner.object.metadataString("uid") else { return }
-    for kind in kinds {
-      for dependent in store.list(kind.resourceInfo.groupResource).items where Self.ownerUIDs(dependent.object).contains(uid) {
-        _ = try? store.guaranteedUpdate(dependent.key) { current in
-          var json = current.object
-          let kept = (json.value(at: ["metadata", "ownerReferences"])?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
-          json.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
-          return json
-        }
+    for dependent in store.dependents(ofOwner: uid) {
+      _ = try? store.guaranteedUpdate(dependent.key) { current in
+        var json = current.object
+        let kept = (json.value(at: ["metadata", "ownerReferences"])?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
+        json.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
+        return json
       }
     }
   }

@@ -40,12 +40,15 @@ enum RegistryStrategy {
   }
 
   /// The grace period a delete gets: pods that may still run on the node get theirs (the
-  /// node agent stops them, then removes the pod); everything else goes at once.
+  /// node agent stops them, then removes the pod); everything else goes at once. As the pod
+  /// strategy's `CheckGracefulDelete`: a pod not bound to a node (nothing runs it) or
+  /// already finished goes at once, and a negative request means 1 second.
   static func gracePeriod(_ json: JSONValue, info: ResourceInfo, requested: Int64?) -> Int64? {
     guard info.group == "", info.kind == "Pod" else { return nil }
     let phase = json.value(at: ["status", "phase"])?.stringValue ?? ""
     if phase == "Succeeded" || phase == "Failed" { return 0 }
-    if let requested { return max(0, requested) }
-    return json.value(at: ["spec", "terminationGracePeriodSeconds"])?.intValue ?? 30
+    if (json.value(at: ["spec", "nodeName"])?.stringValue ?? "").isEmpty { return 0 }
+    let period = requested ?? json.value(at: ["spec", "terminationGracePeriodSeconds"])?.intValue ?? 30
+    return period < 0 ? 1 : period
   }
 }
