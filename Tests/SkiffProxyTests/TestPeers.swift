@@ -49,6 +49,8 @@ final class TestUpstream: Sendable {
           upstream.connectionCount.wrappingAdd(1, ordering: .relaxed)
           let connection = TestUpstreamConnection(upstream: upstream)
           try channel.pipeline.syncOperations.addHandler(connection.handler)
+          // The handler holds its delegate weakly: the pipeline keeps the connection alive.
+          try channel.pipeline.syncOperations.addHandler(Retainer(connection))
         }
       }
       .bind(host: host, port: 0).get()
@@ -60,6 +62,13 @@ final class TestUpstream: Sendable {
   func stop() async {
     try? await channel.close()
   }
+}
+
+/// Keeps an object alive as long as its channel's pipeline.
+final class Retainer: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  let object: AnyObject
+  init(_ object: AnyObject) { self.object = object }
 }
 
 final class TestUpstreamConnection: HTTP2ConnectionDelegate {
