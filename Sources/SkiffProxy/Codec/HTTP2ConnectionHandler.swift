@@ -111,7 +111,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
 
   /// Writes what the connection has queued, as far as the channel's writability allows.
   public func flushNow() {
-    guard let context, !closed else { return }
+    guard let context, !closed, context.channel.isWritable else { return }
     var wrote = false
     repeat {
       let actions = connection.flush()
