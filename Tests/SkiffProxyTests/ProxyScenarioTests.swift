@@ -288,6 +288,61 @@ func plainRequest() -> HeaderBlock {
     }
   }
 
+  @Test func clientResetIsPassedUpstream() async throws {
+    let silent = try await TestUpstream.start(name: "silent", behaviour: .silent, group: group)
+    defer { Task { await silent.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [silent.endpoint]), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest()) }
+      #expect(try await eventually { silent.requestCount.load(ordering: .relaxed) == 1 })
+      try await client.run { c in
+        c.handler.connection.resetStream(streamID: id, code: .cancel)
+        c.handler.scheduleFlush()
+      }
+      #expect(try await eventually { silent.resetsReceived.load(ordering: .relaxed) == 1 })
+      #expect(try await eventually { log.entries.first?.flags == .downstreamConnectionTermination })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func upstreamResetAfterTheResponseStartedResetsTheClientStream() async throws {
+    let flaky = try await TestUpstream.start(name: "flaky", behaviour: .resetAfterHeaders(.refusedStream), group: group)
+    defer { Task { await flaky.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [flaky.endpoint], retry: .istioDefault), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.reset != nil } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.status == "200")
+      #expect(response.reset == .refusedStream)  // the upstream's code, untouched
+      #expect(flaky.requestCount.load(ordering: .relaxed) == 1)  // too late to retry
+      #expect(try await eventually { log.entries.first?.flags == .upstreamRemoteReset })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func upstreamGoAwayDrainsThatConnectionAndNewStreamsUseAnother() async throws {
+    let draining = try await TestUpstream.start(name: "draining", behaviour: .echoThenGoAway, group: group)
+    defer { Task { await draining.stop() } }
+    var configuration = ProxyConfiguration()
+    configuration.maxConnectionsPerEndpoint = 4
+    // One event loop, so both requests share the loop's pool.
+    let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    try await withProxy(decider: ScriptedDecider(endpoints: [draining.endpoint]), configuration: configuration, group: loop) { engine, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      for _ in 0..<3 {
+        let id = try await client.run { $0.send(plainRequest()) }
+        #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+        #expect(try await client.run { $0.responses[id]?.headers?["x-upstream"] } == "draining")
+      }
+      // Each GOAWAY retired a connection: three requests, three upstream connections.
+      #expect(draining.connectionCount.load(ordering: .relaxed) == 3)
+      #expect(try await eventually { engine.stats.cluster("outbound|8080||greeter.default.svc.cluster.local")?.connectionsActive == 0 })
+      try await client.run { $0.close() }
+    }
+    try await loop.shutdownGracefully()
+  }
+
   // MARK: Connections
 
   @Test func shutdownSendsGoAwayToClients() async throws {

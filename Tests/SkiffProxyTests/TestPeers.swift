@@ -20,6 +20,10 @@ final class TestUpstream: Sendable {
     case silent
     /// Plain 503 with a body.
     case unavailable
+    /// Like `.echo`, then a final GOAWAY: the connection drains and closes.
+    case echoThenGoAway
+    /// 200 and one DATA frame, then RST_STREAM with this code (a failure mid-response).
+    case resetAfterHeaders(HTTP2ErrorCode)
   }
 
   let name: String
@@ -28,6 +32,8 @@ final class TestUpstream: Sendable {
   let connectionCount = Atomic<Int>(0)
   /// Bytes queued in this upstream's own send queues at their largest (a blocked sender).
   let queuedPeak = Atomic<Int>(0)
+  /// Streams the proxy reset (RST_STREAM received).
+  let resetsReceived = Atomic<Int>(0)
   let channel: any Channel
   var port: Int { channel.localAddress!.port! }
   var endpoint: Endpoint { Endpoint(host: "127.0.0.1", port: port) }
@@ -97,6 +103,8 @@ final class TestUpstreamConnection: HTTP2ConnectionDelegate {
       respond(id)
     case .streamClosed(let id, _):
       bodies[id] = nil
+    case .streamReset:
+      upstream.resetsReceived.wrappingAdd(1, ordering: .relaxed)
     case .dataFlushed:
       break
     default:
@@ -139,6 +147,16 @@ final class TestUpstreamConnection: HTTP2ConnectionDelegate {
       }
     case .silent:
       return
+    case .echoThenGoAway:
+      h2.submitResponse(
+        streamID: id, headers: HeaderBlock([(":status", "200"), ("x-upstream", upstream.name)]), endStream: false)
+      h2.sendData(streamID: id, bodies[id] ?? ByteBuffer(), endStream: true)
+      h2.finishGoAway()
+    case .resetAfterHeaders(let code):
+      h2.submitResponse(streamID: id, headers: HeaderBlock([(":status", "200"), ("x-upstream", upstream.name)]), endStream: false)
+      h2.sendData(streamID: id, ByteBuffer(string: "partial"), endStream: false)
+      handler.flushNow()
+      h2.resetStream(streamID: id, code: code)
     case .unavailable:
       let body = ByteBuffer(string: "upstream unavailable")
       h2.submitResponse(streamID: id, headers: HeaderBlock([(":status", "503"), ("x-upstream", upstream.name)]), endStream: false)

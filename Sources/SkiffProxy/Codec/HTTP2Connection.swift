@@ -148,6 +148,8 @@ public final class HTTP2Connection {
     nghttp2_option_new(&option)
     nghttp2_option_set_no_auto_window_update(option, 1)
     nghttp2_option_set_max_send_header_block_length(option, 256 << 10)
+    // No RFC 7540 priority tree: closed streams need not be kept around.
+    nghttp2_option_set_no_closed_streams(option, 1)
     // Until the peer's SETTINGS arrive, assume the RFC's recommended minimum.
     nghttp2_option_set_peer_max_concurrent_streams(option, 100)
     var created: OpaquePointer?

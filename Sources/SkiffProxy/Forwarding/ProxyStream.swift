@@ -28,7 +28,8 @@ final class ProxyStream {
   }
 
   unowned let loop: ProxyLoop
-  unowned let downstream: DownstreamConnection
+  /// Strong: the connection drops its streams when it closes, which breaks the cycle.
+  let downstream: DownstreamConnection
   let downstreamID: Int32
   let head: RequestHead
   let isGRPC: Bool
@@ -540,6 +541,8 @@ final class ProxyStream {
     response = .finished
     if details.isEmpty || details == "via_upstream" { details = "upstream_reset_after_response_started{\(code)}" }
     routeTimer?.cancel()
+    // Let what the upstream sent before failing go first (a reset drops queued frames).
+    downstream.handler.flushNow()
     ds.resetStream(streamID: downstreamID, code: code)
     downstream.handler.scheduleFlush()
   }

@@ -5,7 +5,8 @@ import NIOPosix
 final class UpstreamConnection: HTTP2ConnectionDelegate {
   enum State { case connecting, ready, draining, closed }
 
-  unowned let pool: UpstreamPool
+  /// Strong: the pool drops the connection when it closes, which breaks the cycle.
+  let pool: UpstreamPool
   let handler: HTTP2ConnectionHandler
   var state = State.connecting
   var streams: [Int32: ProxyStream] = [:]
@@ -212,7 +213,6 @@ final class UpstreamPool {
         stream.waitingIn = nil
         stream.connectFailed(reason: reason)
       }
-      loop.flushAll()
     } else {
       serveWaiters()
     }
@@ -232,6 +232,8 @@ final class UpstreamPool {
     guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
     connections.remove(at: index)
     loop.engine.stats.upstreamConnectionClosed(cluster: cluster, connectFailed: connectFailed, byRemote: false)
+    // A pool with nothing left goes too (endpoints come and go with the mesh's config).
+    if connections.isEmpty && waiting.isEmpty { loop.removePool(self) }
   }
 
   /// Closes connections that stay idle for `upstreamIdleTimeout` (Istio's default: 1 h).

@@ -35,7 +35,7 @@ public final class ProxyStats: Sendable {
     var cluster: String
     var code: Int
     var grpcStatus: Int?
-    var flags: String
+    var flags: UInt32
     var grpc: Bool
   }
 
@@ -67,7 +67,7 @@ public final class ProxyStats: Sendable {
     state.withLock { s in
       s.downstreamRequests += 1
       let name = cluster ?? "-"
-      s.requests[RequestKey(cluster: name, code: code, grpcStatus: grpcStatus, flags: flags.description, grpc: grpc), default: 0] += 1
+      s.requests[RequestKey(cluster: name, code: code, grpcStatus: grpcStatus, flags: flags.rawValue, grpc: grpc), default: 0] += 1
       guard let cluster else { return }
       s.clusters[cluster, default: Cluster()].requests += 1
       s.clusters[cluster]!.requestsByCode[code, default: 0] += 1
@@ -179,7 +179,7 @@ public final class ProxyStats: Sendable {
     family("istio_requests_total", "counter")
     for (key, n) in s.requests.sorted(by: { ($0.key.cluster, $0.key.code, $0.key.flags) < ($1.key.cluster, $1.key.code, $1.key.flags) }) {
       let grpc = key.grpcStatus.map(String.init) ?? ""
-      out += "istio_requests_total{reporter=\"source\",destination_cluster=\"\(label(key.cluster))\",request_protocol=\"\(key.grpc ? "grpc" : "http")\",response_code=\"\(key.code)\",grpc_response_status=\"\(grpc)\",response_flags=\"\(key.flags)\"} \(n)\n"
+      out += "istio_requests_total{reporter=\"source\",destination_cluster=\"\(label(key.cluster))\",request_protocol=\"\(key.grpc ? "grpc" : "http")\",response_code=\"\(key.code)\",grpc_response_status=\"\(grpc)\",response_flags=\"\(ResponseFlags(rawValue: key.flags))\"} \(n)\n"
     }
     if !s.tcpConnections.isEmpty {
       family("istio_tcp_connections_opened_total", "counter")

@@ -133,6 +133,11 @@ final class ProxyLoop {
     return pool
   }
 
+  func removePool(_ pool: UpstreamPool) {
+    let key = PoolKey(cluster: pool.cluster, endpoint: pool.endpoint)
+    if pools[key] === pool { pools[key] = nil }
+  }
+
   /// Sets up a freshly accepted channel according to the decider.
   func accept(_ channel: any Channel) throws {
     let local = channel.localAddress
