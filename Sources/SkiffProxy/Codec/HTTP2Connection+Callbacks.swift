@@ -19,8 +19,10 @@ private let copyThreshold = 2048
 
 extension HTTP2Connection {
   static func installCallbacks(_ callbacks: OpaquePointer?) {
-    nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, _, userData in
-      connection(userData).incomingHeaders = HeaderBlock(capacity: 256)
+    nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
+      let connection = connection(userData)
+      connection.incomingHeaders = HeaderBlock(capacity: 256)
+      _ = connection.stream(frame!.pointee.hd.stream_id)
       return 0
     }
     nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, _, name, nameLength, value, valueLength, flags, userData in
@@ -52,7 +54,7 @@ extension HTTP2Connection {
   /// (NGHTTP2_DATA_FLAG_NO_COPY), so nghttp2 never copies a body.
   static let readCallback: nghttp2_data_source_read_callback = { session, streamID, _, length, flags, _, userData in
     let connection = connection(userData)
-    guard let state = connection.streams[streamID] else {
+    guard let state = connection.lookup(streamID) else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
     if state.outboundBytes == 0 && !state.outboundEnded {
@@ -140,12 +142,14 @@ extension HTTP2Connection {
       // Bytes the owner never consumed still count against the connection window: give them back.
       if state.unconsumed > 0 { nghttp2_session_consume_connection(session, state.unconsumed) }
       queuedOutboundBytes -= state.outboundBytes
+      state.closed = true
+      recentlyClosed[streamID] = state
     }
     actions.append(.streamClosed(streamID: streamID, code: code))
   }
 
   func sendData(streamID: Int32, frameHeader: UnsafePointer<UInt8>, length: Int) -> Int32 {
-    guard let state = streams[streamID], state.outboundBytes >= length else {
+    guard let state = lookup(streamID), state.outboundBytes >= length else {
       return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
     }
     if output.capacity == 0 { output = allocator.buffer(capacity: 1024) }

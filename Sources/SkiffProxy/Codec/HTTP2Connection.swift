@@ -131,7 +131,54 @@ public final class HTTP2Connection {
     var unconsumed = 0
     /// Client role: a final (non-1xx) response header block has arrived.
     var sawFinalHeaders = false
+    /// The owner's object for this stream (see `setContext`).
+    var context: AnyObject?
+    /// nghttp2 closed the stream (its state lingers in `recentlyClosed` for the owner).
+    var closed = false
     init() {}
+  }
+
+  /// Streams closed during the last calls: nghttp2 forgets a stream as it closes, but the
+  /// owner still handles that stream's last events (data, trailers) after the call returns.
+  /// Cleared when the next input is parsed.
+  var recentlyClosed: [Int32: StreamState] = [:]
+
+  /// The state of a stream, found through nghttp2's stream user data (no hashing: this runs
+  /// several times per frame). The `streams` dictionary owns the states.
+  @inline(__always)
+  func lookup(_ id: Int32) -> StreamState? {
+    guard let pointer = nghttp2_session_get_stream_user_data(session, id) else {
+      // A client stream whose HEADERS has not gone out yet (nghttp2 opens it on sending), or
+      // one that just closed.
+      return streams[id] ?? (recentlyClosed.isEmpty ? nil : recentlyClosed[id])
+    }
+    return Unmanaged<StreamState>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  /// An open stream's state (nil once closed).
+  @inline(__always)
+  func open(_ id: Int32) -> StreamState? {
+    guard let state = lookup(id), !state.closed else { return nil }
+    return state
+  }
+
+  /// Attaches the owner's object to a stream, for cheap lookups from events (`context(for:)`).
+  /// Released when the stream closes.
+  public func setContext(_ context: AnyObject?, for streamID: Int32) {
+    lookup(streamID)?.context = context
+  }
+
+  /// Detaches every stream's object (the connection is gone; breaks reference cycles through
+  /// streams that never saw their close).
+  public func releaseContexts() {
+    for state in streams.values { state.context = nil }
+    recentlyClosed.removeAll()
+  }
+
+  /// The object attached with `setContext`, if the stream is still open.
+  @inline(__always)
+  public func context(for streamID: Int32) -> AnyObject? {
+    lookup(streamID)?.context
   }
 
   /// Makes a connection and queues our preface (client magic for a client) and SETTINGS.
@@ -189,6 +236,7 @@ public final class HTTP2Connection {
   /// be owed a SETTINGS ACK, PING ACK or GOAWAY).
   public func receive(_ bytes: ByteBuffer) -> [Action] {
     guard !closed else { return [] }
+    recentlyClosed.removeAll(keepingCapacity: true)
     input = bytes
     let result = bytes.withUnsafeReadableBytes { raw -> Int in
       inputBase = raw.baseAddress
@@ -265,13 +313,14 @@ public final class HTTP2Connection {
     precondition(role == .client)
     let state = StreamState()
     state.outboundEnded = endStream
+    let userData = Unmanaged.passUnretained(state).toOpaque()
     let id = withNameValues(headers) { nva, count -> Int32 in
       if endStream {
-        return nghttp2_submit_request(session, nil, nva, count, nil, nil)
+        return nghttp2_submit_request(session, nil, nva, count, nil, userData)
       }
       var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: HTTP2Connection.readCallback)
       state.hasProvider = true
-      return nghttp2_submit_request(session, nil, nva, count, &provider, nil)
+      return nghttp2_submit_request(session, nil, nva, count, &provider, userData)
     }
     guard id > 0 else { return nil }
     streams[id] = state
@@ -299,7 +348,7 @@ public final class HTTP2Connection {
 
   /// Queues body bytes for a stream whose headers were submitted without `endStream`.
   public func sendData(streamID: Int32, _ data: ByteBuffer, endStream: Bool) {
-    guard let state = streams[streamID], state.hasProvider, !state.outboundEnded else { return }
+    guard let state = open(streamID), state.hasProvider, !state.outboundEnded else { return }
     if data.readableBytes > 0 {
       state.outbound.append(data)
       state.outboundBytes += data.readableBytes
@@ -311,14 +360,14 @@ public final class HTTP2Connection {
 
   /// Ends a stream with trailers (after any queued data).
   public func sendTrailers(streamID: Int32, _ trailers: HeaderBlock) {
-    guard let state = streams[streamID], state.hasProvider, !state.outboundEnded else { return }
+    guard let state = open(streamID), state.hasProvider, !state.outboundEnded else { return }
     state.outboundEnded = true
     state.outboundTrailers = trailers
     resume(streamID, state)
   }
 
   /// Bytes queued for `streamID` and not yet written.
-  public func queuedBytes(streamID: Int32) -> Int { streams[streamID]?.outboundBytes ?? 0 }
+  public func queuedBytes(streamID: Int32) -> Int { lookup(streamID)?.outboundBytes ?? 0 }
 
   func resume(_ streamID: Int32, _ state: StreamState) {
     if state.deferred {
@@ -329,7 +378,7 @@ public final class HTTP2Connection {
 
   /// Resets a stream (RST_STREAM) and drops what was queued for it.
   public func resetStream(streamID: Int32, code: HTTP2ErrorCode) {
-    if let state = streams[streamID] {
+    if let state = open(streamID) {
       queuedOutboundBytes -= state.outboundBytes
       state.outbound.removeAll()
       state.outboundBytes = 0
@@ -342,7 +391,7 @@ public final class HTTP2Connection {
   /// and connection): the owner has passed them on.
   public func consume(streamID: Int32, count: Int) {
     guard count > 0 else { return }
-    if let state = streams[streamID] {
+    if let state = open(streamID) {
       let n = min(count, state.unconsumed)
       state.unconsumed -= n
       if n > 0 { nghttp2_session_consume(session, streamID, n) }
@@ -380,9 +429,10 @@ public final class HTTP2Connection {
   }
 
   func stream(_ id: Int32) -> StreamState {
-    if let state = streams[id] { return state }
+    if let state = lookup(id) { return state }
     let state = StreamState()
     streams[id] = state
+    nghttp2_session_set_stream_user_data(session, id, Unmanaged.passUnretained(state).toOpaque())
     return state
   }
 

@@ -3,7 +3,9 @@ import NIOCore
 /// A client's HTTP/2 connection to the proxy: each stream it opens becomes a `ProxyStream`,
 /// routed on its own.
 final class DownstreamConnection: HTTP2ConnectionDelegate {
-  unowned let loop: ProxyLoop
+  /// The engine keeps its loops for its whole life, so this never dangles (and costs no
+  /// reference counting on the hot path).
+  unowned(unsafe) let loop: ProxyLoop
   let handler: HTTP2ConnectionHandler
   let info: DownstreamConnectionInfo
   var streams: [Int32: ProxyStream] = [:]
@@ -24,25 +26,32 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
     case .streamHeaders(let id, let headers, let endStream):
       let stream = ProxyStream(loop: loop, downstream: self, streamID: id, headers: headers)
       streams[id] = stream
+      handler.connection.setContext(stream, for: id)
       stream.start(endStream: endStream)
     case .streamData(let id, let data, let endStream):
-      if let stream = streams[id] {
+      if let stream = stream(id) {
         stream.downstreamData(data, endStream: endStream)
       } else {
         handler.connection.consume(streamID: id, count: data.readableBytes)
       }
     case .streamTrailers(let id, let trailers):
-      streams[id]?.downstreamTrailers(trailers)
+      stream(id)?.downstreamTrailers(trailers)
     case .streamReset(let id, _):
-      streams[id]?.downstreamReset()
+      stream(id)?.downstreamReset()
     case .streamClosed(let id, _):
       if let stream = streams.removeValue(forKey: id) { stream.downstreamClosed() }
       if draining && streams.isEmpty { finishDrain() }
     case .dataFlushed(let id, let count):
-      streams[id]?.downstreamDataFlushed(count)
+      stream(id)?.downstreamDataFlushed(count)
     case .goAway, .remoteMaxConcurrentStreams, .write, .close:
       break
     }
+  }
+
+  /// The stream's `ProxyStream`, through the codec's per-stream slot (no hashing).
+  @inline(__always)
+  func stream(_ id: Int32) -> ProxyStream? {
+    handler.connection.context(for: id).map { unsafeDowncast($0, to: ProxyStream.self) }
   }
 
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {

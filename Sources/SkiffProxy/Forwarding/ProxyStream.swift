@@ -27,7 +27,9 @@ final class ProxyStream {
     case retriableResponse(headers: HeaderBlock, trailers: HeaderBlock?, status: Int, grpcStatus: Int?)
   }
 
-  unowned let loop: ProxyLoop
+  /// The engine keeps its loops for its whole life, so this never dangles (and costs no
+  /// reference counting on the hot path).
+  unowned(unsafe) let loop: ProxyLoop
   /// Strong: the connection drops its streams when it closes, which breaks the cycle.
   let downstream: DownstreamConnection
   let downstreamID: Int32
@@ -45,7 +47,7 @@ final class ProxyStream {
   var upstream: UpstreamConnection?
   var upstreamID: Int32 = 0
   var waitingIn: UpstreamPool?
-  var attemptStarted = NIODeadline.now()
+  var attemptStarted: NIODeadline
   var attemptFlushed = 0
   var upstreamServiceTime: Int?
 
@@ -80,7 +82,9 @@ final class ProxyStream {
     self.head = RequestHead(headers: headers)
     self.isGRPC = head.isGRPC
     self.started = .now()
-    self.wallStart = AccessLogEntry.now()
+    self.attemptStarted = started
+    // The wall clock only matters for the access log.
+    self.wallStart = loop.engine.accessLog == nil ? (0, 0) : AccessLogEntry.now()
   }
 
   var ds: HTTP2Connection { downstream.handler.connection }
@@ -168,7 +172,7 @@ final class ProxyStream {
     attempts += 1
     self.endpoint = endpoint
     tried.append(endpoint)
-    attemptStarted = .now()
+    if attempts > 1 { attemptStarted = .now() }
     loop.pool(cluster: route.cluster, endpoint: endpoint).acquire(self)
   }
 
@@ -181,6 +185,7 @@ final class ProxyStream {
     upstreamID = id
     attemptFlushed = 0
     connection.streams[id] = self
+    h2.setContext(self, for: id)
     for (i, chunk) in body.enumerated() {
       h2.sendData(streamID: id, chunk, endStream: requestEnded && requestTrailers == nil && i == body.count - 1)
     }
@@ -359,7 +364,7 @@ final class ProxyStream {
       waitingIn = nil
     }
     if let upstream {
-      upstream.streams[upstreamID] = nil
+      upstream.detach(upstreamID)
       upstream.handler.connection.resetStream(streamID: upstreamID, code: code)
       upstream.handler.scheduleFlush()
       upstream.streamReleased()
@@ -558,10 +563,11 @@ final class ProxyStream {
     routeTimer?.cancel()
     routeTimer = nil
     body.removeAll()
-    let duration = started.millisecondsSince
+    let elapsed = (NIODeadline.now() - started).nanoseconds
+    let duration = Int(elapsed / 1_000_000)
     loop.engine.stats.requestFinished(
       cluster: route?.cluster, code: responseCode, grpcStatus: grpcStatus, flags: flags, grpc: isGRPC,
-      milliseconds: Double((NIODeadline.now() - started).nanoseconds) / 1e6)
+      milliseconds: Double(elapsed) / 1e6)
     guard let sink = loop.engine.accessLog else { return }
     let headers = head.headers
     sink.log(

@@ -35,31 +35,31 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
   func http2Connection(_ handler: HTTP2ConnectionHandler, received action: HTTP2Connection.Action) {
     switch action {
     case .streamHeaders(let id, let headers, let endStream):
-      streams[id]?.upstreamHeaders(headers, endStream: endStream)
+      stream(id)?.upstreamHeaders(headers, endStream: endStream)
     case .streamData(let id, let data, let endStream):
-      if let stream = streams[id] {
+      if let stream = stream(id) {
         stream.upstreamData(data, endStream: endStream)
       } else {
         handler.connection.consume(streamID: id, count: data.readableBytes)
       }
     case .streamTrailers(let id, let trailers):
-      streams[id]?.upstreamTrailers(trailers)
+      stream(id)?.upstreamTrailers(trailers)
     case .streamReset(let id, let code):
-      streams[id]?.upstreamReset(code)
+      stream(id)?.upstreamReset(code)
     case .streamClosed(let id, let code):
       if let stream = streams.removeValue(forKey: id) {
         stream.upstreamStreamClosed(code)
         streamReleased()
       }
     case .dataFlushed(let id, let count):
-      streams[id]?.upstreamDataFlushed(count)
+      stream(id)?.upstreamDataFlushed(count)
     case .goAway(let lastStreamID, _, _):
       // Drain: streams the peer processed finish here; the others never ran, so they are
       // retried elsewhere; new streams go to other connections.
       state = .draining
       let refused = streams.filter { $0.key > lastStreamID }
       for (id, stream) in refused.sorted(by: { $0.key < $1.key }) {
-        streams[id] = nil
+        detach(id)
         stream.upstreamRefused()
       }
       pool.connectionDraining(self)
@@ -70,6 +70,18 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
     default:
       break
     }
+  }
+
+  /// The stream's `ProxyStream`, through the codec's per-stream slot (no hashing).
+  @inline(__always)
+  func stream(_ id: Int32) -> ProxyStream? {
+    handler.connection.context(for: id).map { unsafeDowncast($0, to: ProxyStream.self) }
+  }
+
+  /// Forgets a stream (it ended, or moved on to another attempt).
+  func detach(_ id: Int32) {
+    streams[id] = nil
+    handler.connection.setContext(nil, for: id)
   }
 
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {
@@ -98,7 +110,9 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
 /// queue meanwhile. A connection that fails to connect fails the streams waiting for it
 /// (they retry elsewhere or reply `UF`); the next request connects again.
 final class UpstreamPool {
-  unowned let loop: ProxyLoop
+  /// The engine keeps its loops for its whole life, so this never dangles (and costs no
+  /// reference counting on the hot path).
+  unowned(unsafe) let loop: ProxyLoop
   let cluster: String
   let endpoint: Endpoint
   var connections: [UpstreamConnection] = []
