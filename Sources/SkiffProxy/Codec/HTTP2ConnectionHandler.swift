@@ -29,7 +29,10 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
   public typealias OutboundOut = ByteBuffer
 
   public let connection: HTTP2Connection
-  public weak var delegate: (any HTTP2ConnectionDelegate)?
+  /// Held strongly until the channel closes (then released, which breaks the cycle with a
+  /// delegate that holds this handler). Not weak: a weakly referenced object pays for a side
+  /// table on every retain and release, and the delegate is on the hot path.
+  public var delegate: (any HTTP2ConnectionDelegate)?
   public private(set) var context: ChannelHandlerContext?
   var flushScheduled = false
   var reading = false
@@ -52,6 +55,14 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
 
   public func handlerRemoved(context: ChannelHandlerContext) {
     self.context = nil
+    if activated {
+      finish(error: closeError)
+    } else if !closed {
+      // Never connected: whoever connected reports the failure; just let go of the delegate.
+      closed = true
+      delegate = nil
+      onQueuedBytesChange = nil
+    }
   }
 
   public func channelActive(context: ChannelHandlerContext) {
@@ -169,6 +180,8 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
       reportedQueuedBytes = 0
     }
     delegate?.http2ConnectionClosed(self, error: error)
+    delegate = nil
+    onQueuedBytesChange = nil
   }
 
   /// Whether the channel is still open.
