@@ -29,6 +29,7 @@ let package = Package(
     .executable(name: "greeter-client", targets: ["greeter-client"]),
     .executable(name: "grpc_health_probe", targets: ["grpc_health_probe"]),
     .executable(name: "skiff-workloads", targets: ["skiff-workloads"]),
+    .executable(name: "skiff-proxy", targets: ["skiff-proxy"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -158,6 +159,23 @@ let package = Package(
       dependencies: ["SkiffMesh", "SkiffMeshClient", "SkiffMeshConfig", "SkiffAPI", "SkiffStore"],
       swiftSettings: strict
     ),
+    // libnghttp2: the sidecar's HTTP/2 framing, HPACK and flow control.
+    .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+    // The sidecar's data plane engine: HTTP/2 sessions on nghttp2, per-stream forwarding over
+    // upstream pools, local replies, retries, TCP passthrough, access log and stats. Depends on
+    // nothing of the cluster: routing is a `RouteDecider` that the mesh layer supplies.
+    .target(
+      name: "SkiffProxy",
+      dependencies: [
+        "CNGHTTP2", nioCore, nioPosix,
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      // The engine is single-threaded per event loop and checked in debug builds; release
+      // builds skip the dynamic exclusivity checks on its hot path.
+      swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+    ),
+    .executableTarget(name: "skiff-proxy", dependencies: ["SkiffProxy", nioCore, nioPosix], swiftSettings: strict),
     .executableTarget(name: "greeter-server", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "greeter-client", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(
@@ -199,6 +217,13 @@ let package = Package(
       name: "ClusterDNSTests",
       dependencies: [
         "SkiffNetwork", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: strict),
+    .testTarget(
+      name: "SkiffProxyTests",
+      dependencies: [
+        "SkiffProxy", "Workloads", "GreeterProto", grpcCore, nioCore, nioPosix,
+        .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       swiftSettings: strict),
     .testTarget(

@@ -1,0 +1,189 @@
+public import NIOCore
+
+/// Receives what an `HTTP2ConnectionHandler`'s connection reports (everything but `.write`,
+/// which the handler performs itself). Called on the channel's event loop.
+public protocol HTTP2ConnectionDelegate: AnyObject {
+  /// A stream or connection event from the peer, or `.dataFlushed` / `.streamClosed`.
+  func http2Connection(_ handler: HTTP2ConnectionHandler, received action: HTTP2Connection.Action)
+  /// The channel is gone (closed by either side, or failed): no more events follow.
+  func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?)
+  /// The channel became active and the preface was written.
+  func http2ConnectionActive(_ handler: HTTP2ConnectionHandler)
+}
+
+extension HTTP2ConnectionDelegate {
+  public func http2ConnectionActive(_ handler: HTTP2ConnectionHandler) {}
+}
+
+/// The thin NIO side of an `HTTP2Connection`: feeds it the bytes the channel reads, writes the
+/// bytes it produces, and passes its events to a delegate. Output is produced only while the
+/// channel is writable, so a peer that does not read stalls our output instead of growing a
+/// buffer; nghttp2 then stops asking for body bytes, and the proxy stops consuming the other
+/// side's (flow control end to end).
+///
+/// Calls on `connection` from outside a read (e.g. the other side of a proxied stream) must be
+/// followed by `scheduleFlush()`: flushes are batched once per event-loop tick.
+public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+  public typealias InboundIn = ByteBuffer
+  public typealias OutboundIn = ByteBuffer
+  public typealias OutboundOut = ByteBuffer
+
+  public let connection: HTTP2Connection
+  /// Held strongly until the channel closes (then released, which breaks the cycle with a
+  /// delegate that holds this handler). Not weak: a weakly referenced object pays for a side
+  /// table on every retain and release, and the delegate is on the hot path.
+  public var delegate: (any HTTP2ConnectionDelegate)?
+  public private(set) var context: ChannelHandlerContext?
+  var flushScheduled = false
+  var reading = false
+  var closed = false
+  var closeError: (any Error)?
+  /// Bytes the connection had queued at the last flush (for the owner's buffer accounting).
+  public private(set) var reportedQueuedBytes = 0
+  /// Called after every flush with the change in queued outbound bytes.
+  public var onQueuedBytesChange: ((Int) -> Void)?
+
+  public init(connection: HTTP2Connection, delegate: (any HTTP2ConnectionDelegate)? = nil) {
+    self.connection = connection
+    self.delegate = delegate
+  }
+
+  public func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    if context.channel.isActive { becameActive(context: context) }
+  }
+
+  public func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+    if activated {
+      finish(error: closeError)
+    } else if !closed {
+      // Never connected: whoever connected reports the failure; just let go of the delegate.
+      closed = true
+      delegate = nil
+      onQueuedBytesChange = nil
+    }
+  }
+
+  public func channelActive(context: ChannelHandlerContext) {
+    becameActive(context: context)
+    context.fireChannelActive()
+  }
+
+  var activated = false
+  func becameActive(context: ChannelHandlerContext) {
+    guard !activated else { return }
+    activated = true
+    flushNow()
+    delegate?.http2ConnectionActive(self)
+  }
+
+  public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let bytes = unwrapInboundIn(data)
+    reading = true
+    perform(connection.receive(bytes))
+  }
+
+  public func channelReadComplete(context: ChannelHandlerContext) {
+    reading = false
+    flushNow()
+    context.fireChannelReadComplete()
+  }
+
+  public func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable { flushNow() }
+    context.fireChannelWritabilityChanged()
+  }
+
+  public func channelInactive(context: ChannelHandlerContext) {
+    finish(error: closeError)
+    context.fireChannelInactive()
+  }
+
+  public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    closeError = error
+    context.close(promise: nil)
+  }
+
+  public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    context.write(data, promise: promise)
+  }
+
+  /// Flushes at the end of this event-loop tick (once, however many calls).
+  public func scheduleFlush() {
+    guard !flushScheduled, !closed, let context else { return }
+    if reading { return }  // channelReadComplete flushes
+    flushScheduled = true
+    context.eventLoop.assumeIsolated().execute {
+      self.flushScheduled = false
+      self.flushNow()
+    }
+  }
+
+  /// Writes what the connection has queued, as far as the channel's writability allows.
+  public func flushNow() {
+    guard let context, !closed, context.channel.isWritable else { return }
+    var wrote = false
+    repeat {
+      let actions = connection.flush()
+      if actions.isEmpty { break }
+      for action in actions {
+        if case .write(let bytes) = action {
+          context.write(wrapOutboundOut(bytes), promise: nil)
+          wrote = true
+        }
+      }
+      perform(actions, writes: false)
+    } while context.channel.isWritable && connection.wantsWrite && !closed
+    if wrote { context.flush() }
+    reportQueuedBytes()
+  }
+
+  func reportQueuedBytes() {
+    let now = connection.queuedOutboundBytes
+    if now != reportedQueuedBytes {
+      onQueuedBytesChange?(now - reportedQueuedBytes)
+      reportedQueuedBytes = now
+    }
+  }
+
+  func perform(_ actions: [HTTP2Connection.Action], writes: Bool = true) {
+    for action in actions {
+      switch action {
+      case .write(let bytes):
+        if writes, let context { context.write(wrapOutboundOut(bytes), promise: nil) }
+      case .close(let error):
+        if let error { closeError = error }
+        if let context {
+          context.flush()
+          context.close(promise: nil)
+        }
+      default:
+        delegate?.http2Connection(self, received: action)
+      }
+    }
+  }
+
+  /// Closes the channel (after writing what is queued).
+  public func close() {
+    guard let context, !closed else { return }
+    flushNow()
+    context.close(promise: nil)
+  }
+
+  func finish(error: (any Error)?) {
+    guard !closed else { return }
+    closed = true
+    defer { connection.releaseContexts() }
+    if reportedQueuedBytes != 0 {
+      onQueuedBytesChange?(-reportedQueuedBytes)
+      reportedQueuedBytes = 0
+    }
+    delegate?.http2ConnectionClosed(self, error: error)
+    delegate = nil
+    onQueuedBytesChange = nil
+  }
+
+  /// Whether the channel is still open.
+  public var isOpen: Bool { !closed }
+}

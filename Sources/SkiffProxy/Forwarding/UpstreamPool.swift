@@ -1,0 +1,272 @@
+import NIOCore
+import NIOPosix
+
+/// One upstream HTTP/2 connection of a pool: carries many proxied streams at once.
+final class UpstreamConnection: HTTP2ConnectionDelegate {
+  enum State { case connecting, ready, draining, closed }
+
+  /// Strong: the pool drops the connection when it closes, which breaks the cycle.
+  let pool: UpstreamPool
+  let handler: HTTP2ConnectionHandler
+  var state = State.connecting
+  var streams: [Int32: ProxyStream] = [:]
+  /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its SETTINGS arrive, as RFC 9113 suggests).
+  var maxConcurrentStreams = 100
+  var localAddress: String?
+  var idleTimer: Scheduled<Void>?
+
+  init(pool: UpstreamPool, settings: HTTP2Settings, allocator: ByteBufferAllocator) {
+    self.pool = pool
+    handler = HTTP2ConnectionHandler(connection: HTTP2Connection(role: .client, settings: settings, allocator: allocator))
+    handler.delegate = self
+  }
+
+  var hasRoom: Bool {
+    state == .ready && streams.count < maxConcurrentStreams && handler.connection.canOpenStream
+  }
+
+  func http2ConnectionActive(_ handler: HTTP2ConnectionHandler) {
+    guard state == .connecting else { return }
+    state = .ready
+    localAddress = handler.context?.channel.localAddress?.hostPort
+    pool.connectionReady(self)
+  }
+
+  func http2Connection(_ handler: HTTP2ConnectionHandler, received action: HTTP2Connection.Action) {
+    switch action {
+    case .streamHeaders(let id, let headers, let endStream):
+      stream(id)?.upstreamHeaders(headers, endStream: endStream)
+    case .streamData(let id, let data, let endStream):
+      if let stream = stream(id) {
+        stream.upstreamData(data, endStream: endStream)
+      } else {
+        handler.connection.consume(streamID: id, count: data.readableBytes)
+      }
+    case .streamTrailers(let id, let trailers):
+      stream(id)?.upstreamTrailers(trailers)
+    case .streamReset(let id, let code):
+      stream(id)?.upstreamReset(code)
+    case .streamClosed(let id, let code):
+      if let stream = streams.removeValue(forKey: id) {
+        stream.upstreamStreamClosed(code)
+        streamReleased()
+      }
+    case .dataFlushed(let id, let count):
+      stream(id)?.upstreamDataFlushed(count)
+    case .goAway(let lastStreamID, _, _):
+      // Drain: streams the peer processed finish here; the others never ran, so they are
+      // retried elsewhere; new streams go to other connections.
+      state = .draining
+      let refused = streams.filter { $0.key > lastStreamID }
+      for (id, stream) in refused.sorted(by: { $0.key < $1.key }) {
+        detach(id)
+        stream.upstreamRefused()
+      }
+      pool.connectionDraining(self)
+      if streams.isEmpty { handler.close() }
+    case .remoteMaxConcurrentStreams(let max):
+      maxConcurrentStreams = Int(min(max, 1 << 20))
+      pool.serveWaiters()
+    default:
+      break
+    }
+  }
+
+  /// The stream's `ProxyStream`, through the codec's per-stream slot (no hashing).
+  @inline(__always)
+  func stream(_ id: Int32) -> ProxyStream? {
+    handler.connection.context(for: id).map { unsafeDowncast($0, to: ProxyStream.self) }
+  }
+
+  /// Forgets a stream (it ended, or moved on to another attempt).
+  func detach(_ id: Int32) {
+    streams[id] = nil
+    handler.connection.setContext(nil, for: id)
+  }
+
+  func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {
+    let wasConnecting = state == .connecting
+    state = .closed
+    idleTimer?.cancel()
+    let lost = streams
+    streams = [:]
+    for (_, stream) in lost.sorted(by: { $0.key < $1.key }) { stream.upstreamConnectionLost() }
+    pool.connectionClosed(self, connectFailed: wasConnecting, error: error)
+  }
+
+  /// A stream left this connection: room for a waiting one, or time to close when draining.
+  func streamReleased() {
+    if state == .draining && streams.isEmpty {
+      handler.close()
+      return
+    }
+    pool.serveWaiters()
+  }
+}
+
+/// The HTTP/2 connections of one event loop to one upstream endpoint (Envoy keeps pools per
+/// worker too, so a request never changes threads). Streams go to the first connection with
+/// room; a new connection opens when all are full, up to a limit; streams wait in a bounded
+/// queue meanwhile. A connection that fails to connect fails the streams waiting for it
+/// (they retry elsewhere or reply `UF`); the next request connects again.
+final class UpstreamPool {
+  /// The engine keeps its loops for its whole life, so this never dangles (and costs no
+  /// reference counting on the hot path).
+  unowned(unsafe) let loop: ProxyLoop
+  let cluster: String
+  let endpoint: Endpoint
+  var connections: [UpstreamConnection] = []
+  var waiting = CircularBuffer<ProxyStream>()
+
+  init(loop: ProxyLoop, cluster: String, endpoint: Endpoint) {
+    self.loop = loop
+    self.cluster = cluster
+    self.endpoint = endpoint
+  }
+
+  var configuration: ProxyConfiguration { loop.engine.configuration }
+
+  func acquire(_ stream: ProxyStream) {
+    if waiting.isEmpty, let connection = connections.first(where: { $0.hasRoom }) {
+      if attach(stream, connection) { return }
+    }
+    guard waiting.count < configuration.maxPendingRequestsPerEndpoint else {
+      stream.poolOverflow()
+      return
+    }
+    waiting.append(stream)
+    stream.waitingIn = self
+    serveWaiters()
+  }
+
+  func attach(_ stream: ProxyStream, _ connection: UpstreamConnection) -> Bool {
+    if stream.attach(connection) {
+      stream.lastUpstreamLocalAddress = connection.localAddress
+      connection.idleTimer?.cancel()
+      connection.idleTimer = nil
+      return true
+    }
+    // The connection can take no new stream (GOAWAY, ids used up): drain it.
+    connection.state = .draining
+    if connection.streams.isEmpty { connection.handler.close() }
+    return false
+  }
+
+  func cancel(_ stream: ProxyStream) {
+    if let index = waiting.firstIndex(where: { $0 === stream }) { waiting.remove(at: index) }
+  }
+
+  /// Gives waiting streams to connections with room, and opens a connection if they need one.
+  func serveWaiters() {
+    while let first = waiting.first {
+      guard let connection = connections.first(where: { $0.hasRoom }) else { break }
+      waiting.removeFirst()
+      first.waitingIn = nil
+      if !attach(first, connection) { waiting.prepend(first); first.waitingIn = self }
+    }
+    guard !waiting.isEmpty else {
+      scheduleIdleClose()
+      return
+    }
+    let connecting = connections.filter { $0.state == .connecting }.count
+    let open = connections.filter { $0.state == .connecting || $0.state == .ready }.count
+    if waiting.count > connecting * 100 && open < configuration.maxConnectionsPerEndpoint {
+      connect()
+    }
+  }
+
+  func connect() {
+    let connection = UpstreamConnection(pool: self, settings: configuration.upstreamSettings, allocator: loop.allocator)
+    connections.append(connection)
+    loop.engine.stats.upstreamConnectionOpened(cluster: cluster)
+    let bound = NIOLoopBound(connection.handler, eventLoop: loop.eventLoop)
+    let bootstrap = ClientBootstrap(group: loop.eventLoop)
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .connectTimeout(configuration.connectTimeout.timeAmount)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
+      }
+    let future: EventLoopFuture<any Channel>
+    if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
+      future = bootstrap.connect(to: address)
+    } else {
+      future = bootstrap.connect(host: endpoint.host, port: endpoint.port)
+    }
+    future.assumeIsolated().whenFailure { [self] error in
+      guard connection.state == .connecting else { return }
+      connection.state = .closed
+      connectFailed(connection, reason: Self.failureReason(error))
+    }
+  }
+
+  /// `%UPSTREAM_TRANSPORT_FAILURE_REASON%`-style text for a connect error.
+  static func failureReason(_ error: any Error) -> String {
+    if let io = error as? IOError { return "delayed connect error: \(io.errnoCode)" }
+    if let connect = error as? NIOConnectionError, let first = connect.connectionErrors.first {
+      return failureReason(first.error)
+    }
+    if error is ChannelError { return "connect timeout" }
+    return String(describing: error)
+  }
+
+  func connectionReady(_ connection: UpstreamConnection) {
+    serveWaiters()
+  }
+
+  func connectionDraining(_ connection: UpstreamConnection) {
+    serveWaiters()
+  }
+
+  func connectFailed(_ connection: UpstreamConnection, reason: String) {
+    remove(connection, connectFailed: true)
+    // Streams waiting for this connection have nowhere to go unless another one is coming.
+    if !connections.contains(where: { $0.state == .connecting || $0.state == .ready }) {
+      let failed = waiting
+      waiting.removeAll()
+      for stream in failed {
+        stream.waitingIn = nil
+        stream.connectFailed(reason: reason)
+      }
+    } else {
+      serveWaiters()
+    }
+  }
+
+  func connectionClosed(_ connection: UpstreamConnection, connectFailed: Bool, error: (any Error)?) {
+    guard connections.contains(where: { $0 === connection }) else { return }
+    if connectFailed {
+      self.connectFailed(connection, reason: error.map(Self.failureReason) ?? "connection closed")
+      return
+    }
+    remove(connection, connectFailed: false)
+    serveWaiters()
+  }
+
+  func remove(_ connection: UpstreamConnection, connectFailed: Bool) {
+    guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
+    connections.remove(at: index)
+    loop.engine.stats.upstreamConnectionClosed(cluster: cluster, connectFailed: connectFailed, byRemote: false)
+    // A pool with nothing left goes too (endpoints come and go with the mesh's config).
+    if connections.isEmpty && waiting.isEmpty { loop.removePool(self) }
+  }
+
+  /// Closes connections that stay idle for `upstreamIdleTimeout` (Istio's default: 1 h).
+  func scheduleIdleClose() {
+    guard let idle = configuration.upstreamIdleTimeout else { return }
+    for connection in connections where connection.state == .ready && connection.streams.isEmpty && connection.idleTimer == nil {
+      connection.idleTimer = loop.eventLoop.assumeIsolated().scheduleTask(in: idle.timeAmount) {
+        connection.idleTimer = nil
+        if connection.streams.isEmpty && connection.state == .ready {
+          connection.state = .draining
+          connection.handler.connection.goAway(code: .noError)
+          connection.handler.close()
+        }
+      }
+    }
+  }
+
+  /// Closes every connection (shutdown).
+  func closeAll() {
+    for connection in connections { connection.handler.close() }
+  }
+}

@@ -1,0 +1,195 @@
+public import Logging
+public import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The engine's tunables.
+public struct ProxyConfiguration: Sendable {
+  /// Our SETTINGS toward clients.
+  public var downstreamSettings = HTTP2Settings()
+  /// Our SETTINGS toward upstreams (they open no streams to us).
+  public var upstreamSettings: HTTP2Settings = {
+    var settings = HTTP2Settings()
+    settings.maxConcurrentStreams = 100
+    return settings
+  }()
+  /// Upstream connect timeout (Istio's mesh `connectTimeout`: 10 s).
+  public var connectTimeout: Duration = .seconds(10)
+  /// Upstream connections per endpoint, per event loop.
+  public var maxConnectionsPerEndpoint = 16
+  /// Requests waiting for an upstream connection, per endpoint and event loop; more get 503 `UO`.
+  public var maxPendingRequestsPerEndpoint = 1024
+  /// Request body kept for replay on retry; a longer body disables retries for its request.
+  public var retryBufferLimit = 64 << 10
+  /// Idle upstream connections close after this (Istio's default: 1 h); nil keeps them.
+  public var upstreamIdleTimeout: Duration? = .seconds(3600)
+  /// How long a graceful shutdown waits for streams in progress (Istio: 5 s).
+  public var drainTimeout: Duration = .seconds(5)
+  /// Read the original destination of redirected connections (SO_ORIGINAL_DST), as an
+  /// iptables-captured sidecar listener must; otherwise it is the listener's own address.
+  public var useOriginalDestination = false
+
+  public init() {}
+}
+
+/// The data plane: accepts downstream connections, routes each HTTP/2 stream with a
+/// `RouteDecider`, and forwards it over per-endpoint upstream pools (or splices TCP).
+///
+/// Each accepted connection stays on its event loop with everything it touches (its upstream
+/// pools included), so forwarding takes no locks; only stats and the access log are shared.
+public final class ProxyEngine: Sendable {
+  public let decider: any RouteDecider
+  public let configuration: ProxyConfiguration
+  public let stats: ProxyStats
+  public let accessLog: (any AccessLogSink)?
+  public let logger: Logger
+  let group: any EventLoopGroup
+  private let loops = Mutex<[ObjectIdentifier: NIOLoopBound<ProxyLoop>]>([:])
+  private let listeners = Mutex<[any Channel]>([])
+
+  public init(
+    group: any EventLoopGroup, decider: any RouteDecider, configuration: ProxyConfiguration = ProxyConfiguration(),
+    stats: ProxyStats = ProxyStats(), accessLog: (any AccessLogSink)? = nil,
+    logger: Logger = Logger(label: "skiff-proxy")
+  ) {
+    self.group = group
+    self.decider = decider
+    self.configuration = configuration
+    self.stats = stats
+    self.accessLog = accessLog
+    self.logger = logger
+  }
+
+  /// Listens on `host:port` (port 0 picks one); returns the bound address.
+  public func listen(host: String, port: Int) async throws -> SocketAddress {
+    let channel = try await ServerBootstrap(group: group)
+      .serverChannelOption(.backlog, value: 1024)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
+      .childChannelInitializer { [self] channel in
+        channel.eventLoop.makeCompletedFuture {
+          try loop(for: channel.eventLoop).accept(channel)
+        }
+      }
+      .bind(host: host, port: port)
+      .get()
+    listeners.withLock { $0.append(channel) }
+    guard let address = channel.localAddress else { throw ChannelError.inappropriateOperationForState }
+    return address
+  }
+
+  /// Stops listening, drains every downstream connection (GOAWAY, in-flight streams finish,
+  /// at most `configuration.drainTimeout`), then closes the upstream pools.
+  public func shutdown() async {
+    let channels = listeners.withLock { l in
+      defer { l.removeAll() }
+      return l
+    }
+    for channel in channels { try? await channel.close() }
+    let all = loops.withLock { Array($0.values) }
+    for bound in all {
+      let done = bound.eventLoop.makePromise(of: Void.self)
+      bound.eventLoop.execute { bound.value.drain(completion: done) }
+      try? await done.futureResult.get()
+    }
+  }
+
+  /// The loop-local state of `eventLoop` (made on first use). Call on that loop.
+  func loop(for eventLoop: any EventLoop) -> ProxyLoop {
+    let key = ObjectIdentifier(eventLoop)
+    if let bound = loops.withLock({ $0[key] }) { return bound.value }
+    let loop = ProxyLoop(engine: self, eventLoop: eventLoop)
+    loops.withLock { $0[key] = NIOLoopBound(loop, eventLoop: eventLoop) }
+    return loop
+  }
+}
+
+/// What one event loop owns: its downstream connections and its upstream pools.
+final class ProxyLoop {
+  let engine: ProxyEngine
+  let eventLoop: any EventLoop
+  let allocator = ByteBufferAllocator()
+  var pools: [PoolKey: UpstreamPool] = [:]
+  var downstreams: [ObjectIdentifier: DownstreamConnection] = [:]
+  var tunnels: [ObjectIdentifier: TCPTunnel] = [:]
+  var draining = false
+
+  struct PoolKey: Hashable {
+    var cluster: String
+    var endpoint: Endpoint
+  }
+
+  init(engine: ProxyEngine, eventLoop: any EventLoop) {
+    self.engine = engine
+    self.eventLoop = eventLoop
+  }
+
+  func pool(cluster: String, endpoint: Endpoint) -> UpstreamPool {
+    let key = PoolKey(cluster: cluster, endpoint: endpoint)
+    if let pool = pools[key] { return pool }
+    let pool = UpstreamPool(loop: self, cluster: cluster, endpoint: endpoint)
+    pools[key] = pool
+    return pool
+  }
+
+  func removePool(_ pool: UpstreamPool) {
+    let key = PoolKey(cluster: pool.cluster, endpoint: pool.endpoint)
+    if pools[key] === pool { pools[key] = nil }
+  }
+
+  /// Sets up a freshly accepted channel according to the decider.
+  func accept(_ channel: any Channel) throws {
+    let local = channel.localAddress
+    let info = DownstreamConnectionInfo(
+      remoteAddress: channel.remoteAddress, localAddress: local,
+      originalDestination: engine.configuration.useOriginalDestination ? (OriginalDestination.read(channel) ?? local) : local)
+    switch engine.decider.decideConnection(info) {
+    case .reject:
+      channel.close(promise: nil)
+    case .passthrough(let cluster, let endpoint):
+      let tunnel = TCPTunnel(loop: self, downstream: channel, cluster: cluster, endpoint: endpoint, info: info)
+      tunnels[ObjectIdentifier(tunnel)] = tunnel
+      try tunnel.start()
+    case .http2:
+      let connection = DownstreamConnection(loop: self, info: info)
+      downstreams[ObjectIdentifier(connection)] = connection
+      engine.stats.downstreamConnection(opened: true)
+      try channel.pipeline.syncOperations.addHandler(connection.handler)
+      if draining { connection.drain(timeout: engine.configuration.drainTimeout) }
+    }
+  }
+
+  func downstreamClosed(_ connection: DownstreamConnection) {
+    guard downstreams.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+    engine.stats.downstreamConnection(opened: false)
+    checkDrained()
+  }
+
+  func tunnelClosed(_ tunnel: TCPTunnel) {
+    tunnels[ObjectIdentifier(tunnel)] = nil
+    checkDrained()
+  }
+
+  /// Flushes every downstream connection (after a batch of local replies from a pool).
+  func flushAll() {
+    for connection in downstreams.values { connection.handler.scheduleFlush() }
+  }
+
+  var drainCompletion: EventLoopPromise<Void>?
+
+  func drain(completion: EventLoopPromise<Void>) {
+    draining = true
+    drainCompletion = completion
+    for connection in downstreams.values { connection.drain(timeout: engine.configuration.drainTimeout) }
+    checkDrained()
+  }
+
+  func checkDrained() {
+    guard draining, downstreams.isEmpty, let completion = drainCompletion else { return }
+    drainCompletion = nil
+    for pool in pools.values { pool.closeAll() }
+    for tunnel in tunnels.values { tunnel.close() }
+    completion.succeed()
+  }
+}

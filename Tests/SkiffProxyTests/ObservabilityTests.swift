@@ -1,0 +1,67 @@
+import Testing
+
+@testable import SkiffProxy
+
+@Suite struct ObservabilityTests {
+  @Test func accessLogLineHasEnvoysDefaultFormat() {
+    let entry = AccessLogEntry(
+      startSeconds: 1_707_316_634, startMilliseconds: 7, method: "POST", path: "/helloworld.Greeter/SayHello",
+      protocol: "HTTP/2", responseCode: 200, flags: [.upstreamConnectionFailure, .upstreamRetryLimitExceeded],
+      responseCodeDetails: "via_upstream", upstreamTransportFailureReason: nil, bytesReceived: 12, bytesSent: 40,
+      durationMilliseconds: 3, upstreamServiceTimeMilliseconds: 2, forwardedFor: nil, userAgent: "grpc-go/1.60",
+      requestID: nil, authority: "istio-grpc-server:8080", upstreamHost: "10.244.0.7:8080",
+      upstreamCluster: "outbound|8080||istio-grpc-server.grpc-sidecar.svc.cluster.local", upstreamLocalAddress: "10.244.0.5:40112",
+      downstreamLocalAddress: "10.96.0.20:8080", downstreamRemoteAddress: "10.244.0.5:51234", routeName: "default")
+    #expect(
+      entry.line
+        == "[2024-02-07T14:37:14.007Z] \"POST /helloworld.Greeter/SayHello HTTP/2\" 200 UF,URX via_upstream - \"-\" 12 40 3 2 \"-\" \"grpc-go/1.60\" \"-\" \"istio-grpc-server:8080\" \"10.244.0.7:8080\" outbound|8080||istio-grpc-server.grpc-sidecar.svc.cluster.local 10.244.0.5:40112 10.96.0.20:8080 10.244.0.5:51234 - default"
+    )
+  }
+
+  @Test func prometheusTextHasClusterCountersAndHistogram() {
+    let stats = ProxyStats()
+    stats.upstreamConnectionOpened(cluster: "c")
+    stats.requestFinished(cluster: "c", code: 200, grpcStatus: 0, flags: [], grpc: true, milliseconds: 0.7)
+    stats.requestFinished(cluster: "c", code: 503, grpcStatus: nil, flags: .noHealthyUpstream, grpc: false, milliseconds: 0.1)
+    let text = stats.prometheusText()
+    #expect(text.contains("envoy_cluster_upstream_rq_total{envoy_cluster_name=\"c\"} 2\n"))
+    #expect(text.contains("envoy_cluster_upstream_rq{envoy_response_code=\"503\",envoy_cluster_name=\"c\"} 1\n"))
+    #expect(text.contains("envoy_cluster_upstream_rq_xx{envoy_response_code_class=\"2\",envoy_cluster_name=\"c\"} 1\n"))
+    #expect(text.contains("envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=\"c\",le=\"0.5\"} 1\n"))
+    #expect(text.contains("envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=\"c\",le=\"1\"} 2\n"))
+    #expect(text.contains("envoy_cluster_upstream_cx_active{envoy_cluster_name=\"c\"} 1\n"))
+    #expect(text.contains("response_code=\"200\",grpc_response_status=\"0\",response_flags=\"-\"} 1\n"))
+  }
+
+  @Test func retryOnParsesIstiosVocabulary() throws {
+    let (conditions, codes) = try RetryPolicy.parseRetryOn("connect-failure,refused-stream,unavailable,cancelled,503").get()
+    #expect(conditions.contains(.connectFailure))
+    #expect(conditions.contains(.refusedStream))
+    #expect(conditions.contains(.grpcUnavailable))
+    #expect(conditions.contains(.grpcCancelled))
+    #expect(codes == [503])
+    let policy = RetryPolicy(attempts: 2, retryOn: conditions, retriableStatusCodes: codes)
+    #expect(policy.retriesStatus(503))
+    #expect(!policy.retriesStatus(500))
+    #expect(policy.retriesGRPCStatus(14))
+    #expect(!policy.retriesGRPCStatus(2))
+    #expect(policy.retriesReset(.refusedStream))
+    #expect(!policy.retriesReset(.internalError))
+    #expect(throws: RetryOnError(name: "sometimes")) { try RetryPolicy.parseRetryOn("5xx,sometimes").get() }
+  }
+
+  @Test func grpcStatusMappingOfLocalReplies() {
+    #expect(LocalReply.grpcStatus(forHTTPStatus: 503) == 14)
+    #expect(LocalReply.grpcStatus(forHTTPStatus: 504) == 14)
+    #expect(LocalReply.grpcStatus(forHTTPStatus: 404) == 12)
+    #expect(LocalReply.grpcStatus(forHTTPStatus: 400) == 13)
+    #expect(LocalReply.grpcStatus(forHTTPStatus: 418) == 2)
+  }
+
+  @Test func grpcTimeoutHeader() {
+    #expect(ProxyStream.parseGRPCTimeout("100m") == .milliseconds(100))
+    #expect(ProxyStream.parseGRPCTimeout("2S") == .seconds(2))
+    #expect(ProxyStream.parseGRPCTimeout("1H") == .seconds(3600))
+    #expect(ProxyStream.parseGRPCTimeout("abc") == nil)
+  }
+}

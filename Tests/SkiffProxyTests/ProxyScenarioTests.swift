@@ -1,0 +1,423 @@
+import GRPCCore
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+import Workloads
+
+@testable import SkiffProxy
+
+/// A loopback address of this test process's own (127.78.x.y), so suites running side by side
+/// never share ports.
+func proxyTestLoopback() -> String {
+  let n = proxyLoopbackCounter.wrappingAdd(1, ordering: .relaxed).newValue
+  return "127.78.\(n / 250 % 250).\(n % 250 + 1)"
+}
+private let proxyLoopbackCounter = Atomic<Int>(Int(getpid() % 100) * 500)
+
+/// A decider for scenarios: a fixed answer per request, or round robin over endpoints.
+final class ScriptedDecider: RouteDecider {
+  let inner: RoundRobinDecider
+  let connectionDecision: ConnectionDecision
+  let outcomes = Mutex<[AttemptOutcome]>([])
+
+  init(endpoints: [Endpoint], timeout: Duration? = nil, retry: SkiffProxy.RetryPolicy = .none, connection: ConnectionDecision = .http2) {
+    inner = RoundRobinDecider(cluster: "outbound|8080||greeter.default.svc.cluster.local", endpoints: endpoints, timeout: timeout, retry: retry)
+    connectionDecision = connection
+  }
+
+  func decideConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { connectionDecision }
+  func decide(_ request: RequestHead, connection: DownstreamConnectionInfo) -> RouteDecision {
+    inner.decide(request, connection: connection)
+  }
+  func attemptFinished(_ outcome: AttemptOutcome) { outcomes.withLock { $0.append(outcome) } }
+}
+
+/// Runs `body` with a proxy listening on a fresh loopback address.
+func withProxy(
+  decider: any RouteDecider, configuration: ProxyConfiguration = ProxyConfiguration(), group: any EventLoopGroup,
+  _ body: (ProxyEngine, SocketAddress, MemoryAccessLog) async throws -> Void
+) async throws {
+  let log = MemoryAccessLog()
+  let engine = ProxyEngine(group: group, decider: decider, configuration: configuration, accessLog: log)
+  let address = try await engine.listen(host: proxyTestLoopback(), port: 0)
+  do {
+    try await body(engine, address, log)
+  } catch {
+    await engine.shutdown()
+    throw error
+  }
+  await engine.shutdown()
+}
+
+/// A port on `host` that refuses connections (bound once, then closed).
+func refusedEndpoint(host: String = "127.0.0.1", group: any EventLoopGroup) async throws -> Endpoint {
+  let channel = try await ServerBootstrap(group: group).bind(host: host, port: 0).get()
+  let port = channel.localAddress!.port!
+  try await channel.close()
+  return Endpoint(host: host, port: port)
+}
+
+func greeterRequest(authority: String = "greeter:8080") -> HeaderBlock {
+  HeaderBlock([
+    (":method", "POST"), (":scheme", "http"), (":authority", authority), (":path", "/helloworld.Greeter/SayHello"),
+    ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "test-client/1.0"),
+  ])
+}
+
+func plainRequest() -> HeaderBlock {
+  HeaderBlock([(":method", "GET"), (":scheme", "http"), (":authority", "web:80"), (":path", "/index.html")])
+}
+
+@Suite(.serialized) struct ProxyScenarioTests {
+  let group = MultiThreadedEventLoopGroup.singleton
+
+  // MARK: The walkthrough, part B
+
+  @Test func oneClientConnectionIsSpreadRoundRobinOverTwoGRPCServers() async throws {
+    let host = proxyTestLoopback()
+    let v1 = GreeterServer(address: HostPort(host: host, port: 0), hostname: "istio-grpc-server-v1")
+    let v2 = GreeterServer(address: HostPort(host: proxyTestLoopback(), port: 0), hostname: "istio-grpc-server-v2")
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+      tasks.addTask { try await v1.serve() }
+      tasks.addTask { try await v2.serve() }
+      let endpoints = [
+        Endpoint(host: v1.requestedAddress.host, port: try await v1.listeningPort),
+        Endpoint(host: v2.requestedAddress.host, port: try await v2.listeningPort),
+      ]
+      try await withProxy(decider: ScriptedDecider(endpoints: endpoints), group: group) { engine, address, log in
+        var replies: [String] = []
+        try await runGreeterCalls(
+          GreeterClientOptions(address: HostPort(host: address.ipAddress!, port: address.port!), repeatCount: 20)
+        ) { replies.append($0) }
+        #expect(replies.count == 20)
+        // Alternating, per request, over the client's single connection.
+        let servers = replies.map { $0.hasSuffix("v1") ? "v1" : "v2" }
+        #expect(servers.filter { $0 == "v1" }.count == 10)
+        #expect(servers.filter { $0 == "v2" }.count == 10)
+        #expect(zip(servers, servers.dropFirst()).allSatisfy { $0 != $1 }, "not alternating: \(servers)")
+        #expect(engine.stats.prometheusText().contains("envoy_http_downstream_cx_total 1\n"))
+        // Each server saw one connection (the proxy's), with 10 calls on it.
+        #expect(v1.connections.callsByPeer.values.sorted() == [10])
+        #expect(v2.connections.callsByPeer.values.sorted() == [10])
+        // One access-log line per call, Envoy's format.
+        let lines = log.entries.map(\.line)
+        #expect(lines.count == 20)
+        #expect(lines.first?.contains("\"POST /helloworld.Greeter/SayHello HTTP/2\" 200 - via_upstream") == true, "\(lines.first ?? "")")
+        #expect(engine.stats.cluster("outbound|8080||greeter.default.svc.cluster.local")?.requestsByCode[200] == 20)
+      }
+      v1.stop()
+      v2.stop()
+      try await tasks.waitForAll()
+    }
+  }
+
+  @Test func headersTrailersAndGRPCStatusPassThroughUntouched() async throws {
+    let echo = try await TestUpstream.start(name: "echo", group: group)
+    let failing = try await TestUpstream.start(name: "failing", behaviour: .grpcStatus(5), group: group)
+    defer { Task { await echo.stop(); await failing.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [echo.endpoint, failing.endpoint]), group: group) { _, address, _ in
+      let loop = group.next()
+      let client = try await TestClient.connect(to: address, on: loop)
+      let (first, second) = try await client.run { c in
+        (c.send(greeterRequest(), body: ByteBuffer(string: "\u{0}\u{0}\u{0}\u{0}\u{5}hello")), c.send(greeterRequest()))
+      }
+      #expect(try await eventually { try await client.run { $0.responses[first]?.ended == true && $0.responses[second]?.ended == true } })
+      let responses = try await client.run { $0.responses }
+      let echoed = try #require(responses[first])
+      #expect(echoed.status == "200")
+      #expect(echoed.headers?["x-upstream"] == "echo")
+      #expect(String(buffer: echoed.body) == "\u{0}\u{0}\u{0}\u{0}\u{5}hello")
+      #expect(echoed.trailers?["grpc-status"] == "0")
+      #expect(echoed.trailers?["x-served-by"] == "echo")
+      let failed = try #require(responses[second])
+      #expect(failed.headers?["grpc-status"] == "5")
+      #expect(failed.headers?["x-upstream"] == "failing")
+      try await client.run { $0.close() }
+    }
+  }
+
+  // MARK: Local replies
+
+  @Test func noEndpointGivesEnvoysLocalReplies() async throws {
+    try await withProxy(decider: ScriptedDecider(endpoints: []), group: group) { engine, address, log in
+      // A real gRPC client sees UNAVAILABLE "no healthy upstream".
+      do {
+        try await runGreeterCalls(GreeterClientOptions(address: HostPort(host: address.ipAddress!, port: address.port!))) { _ in }
+        Issue.record("the call succeeded without an upstream")
+      } catch let error as RPCError {
+        #expect(error.code == .unavailable)
+        #expect(error.message == "no healthy upstream")
+      }
+      // Plain HTTP/2 gets 503 and the body.
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.status == "503")
+      #expect(String(buffer: response.body) == "no healthy upstream")
+      try await client.run { $0.close() }
+      #expect(log.entries.allSatisfy { $0.flags == .noHealthyUpstream })
+      #expect(log.entries.first?.line.contains(" 200 UH no_healthy_upstream ") == true)
+      #expect(engine.stats.prometheusText().contains("response_code=\"503\",grpc_response_status=\"\",response_flags=\"UH\""))
+    }
+  }
+
+  @Test func connectFailureIsRetriedOnAnotherEndpoint() async throws {
+    let live = try await TestUpstream.start(name: "live", group: group)
+    defer { Task { await live.stop() } }
+    let dead = try await refusedEndpoint(group: group)
+    let decider = ScriptedDecider(endpoints: [dead, live.endpoint], retry: .istioDefault)
+    try await withProxy(decider: decider, group: group) { engine, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      var ids: [Int32] = []
+      for _ in 0..<4 {
+        let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "x")) }
+        #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+        ids.append(id)
+      }
+      let responses = try await client.run { $0.responses }
+      for id in ids {
+        #expect(responses[id]?.headers?["x-upstream"] == "live")
+        #expect(responses[id]?.trailers?["grpc-status"] == "0")
+      }
+      #expect(live.requestCount.load(ordering: .relaxed) == 4)
+      #expect((engine.stats.cluster(decider.inner.cluster)?.retries ?? 0) >= 2)
+      #expect(engine.stats.cluster(decider.inner.cluster)?.connectFailures ?? 0 >= 1)
+      #expect(decider.outcomes.withLock { $0.contains { $0.result == .connectFailure && $0.endpoint == dead } })
+      #expect(log.entries.allSatisfy { $0.responseCode == 200 })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func connectFailureEverywhereGivesUFAndURX() async throws {
+    let dead = try await refusedEndpoint(group: group)
+    let decider = ScriptedDecider(endpoints: [dead], retry: .istioDefault)
+    try await withProxy(decider: decider, group: group) { _, address, log in
+      do {
+        try await runGreeterCalls(GreeterClientOptions(address: HostPort(host: address.ipAddress!, port: address.port!))) { _ in }
+        Issue.record("the call succeeded")
+      } catch let error as RPCError {
+        #expect(error.code == .unavailable)
+        #expect(error.message.hasPrefix("upstream connect error or disconnect/reset before headers. retried and the latest reset reason: connection failure"), "\(error.message)")
+      }
+      #expect(log.entries.first?.flags.description == "UF,URX")
+      #expect(decider.outcomes.withLock { $0.count } == 3)  // 1 try + 2 retries
+    }
+  }
+
+  @Test func retriableGRPCStatusIsRetriedBeforeAnythingGoesDownstream() async throws {
+    let unavailable = try await TestUpstream.start(name: "unavailable", behaviour: .grpcStatus(14), group: group)
+    let healthy = try await TestUpstream.start(name: "healthy", group: group)
+    defer { Task { await unavailable.stop(); await healthy.stop() } }
+    let decider = ScriptedDecider(endpoints: [unavailable.endpoint, healthy.endpoint], retry: .istioDefault)
+    try await withProxy(decider: decider, group: group) { _, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "payload")) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.headers?["x-upstream"] == "healthy")
+      #expect(String(buffer: response.body) == "payload")  // the body was replayed
+      #expect(unavailable.requestCount.load(ordering: .relaxed) == 1)
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func upstreamResetWithoutRetryIsA503UR() async throws {
+    let resetting = try await TestUpstream.start(name: "resetting", behaviour: .reset(.internalError), group: group)
+    defer { Task { await resetting.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [resetting.endpoint]), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.status == "503")
+      #expect(String(buffer: response.body) == "upstream connect error or disconnect/reset before headers. reset reason: remote reset")
+      #expect(log.entries.first?.flags == .upstreamRemoteReset)
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func routeTimeoutGives504UT() async throws {
+    let silent = try await TestUpstream.start(name: "silent", behaviour: .silent, group: group)
+    defer { Task { await silent.stop() } }
+    let decider = ScriptedDecider(endpoints: [silent.endpoint], timeout: .milliseconds(200))
+    try await withProxy(decider: decider, group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let (plain, grpc) = try await client.run { ($0.send(plainRequest()), $0.send(greeterRequest())) }
+      #expect(try await eventually { try await client.run { $0.responses[plain]?.ended == true && $0.responses[grpc]?.ended == true } })
+      let responses = try await client.run { $0.responses }
+      #expect(responses[plain]?.status == "504")
+      #expect(String(buffer: responses[plain]!.body) == "upstream request timeout")
+      #expect(responses[grpc]?.headers?["grpc-status"] == "14")
+      #expect(responses[grpc]?.headers?["grpc-message"] == "upstream request timeout")
+      #expect(log.entries.allSatisfy { $0.flags == .upstreamRequestTimeout })
+      try await client.run { $0.close() }
+    }
+  }
+
+  // MARK: Flow control
+
+  @Test func slowDownstreamReaderDoesNotMakeTheProxyBuffer() async throws {
+    let size = 8 << 20
+    let big = try await TestUpstream.start(name: "big", behaviour: .largeBody(size), group: group)
+    defer { Task { await big.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [big.endpoint]), group: group) { engine, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { c in
+        c.autoConsume = false
+        return c.send(plainRequest())
+      }
+      // Read slowly: 64 KiB of window every 2 ms.
+      let deadline = ContinuousClock.now + .seconds(30)
+      var received = 0
+      while received < size && ContinuousClock.now < deadline {
+        received = try await client.run { c in
+          c.consume(upTo: 64 << 10)
+          return c.responses[id]?.body.readableBytes ?? 0
+        }
+        try await Task.sleep(for: .milliseconds(2))
+      }
+      #expect(received == size)
+      let peak = engine.stats.bufferedBytes.peak
+      // One stream window (64 KiB) per direction, plus a little: nowhere near the 8 MiB body.
+      #expect(peak <= 256 << 10, "the proxy held \(peak) bytes at once")
+      // Meanwhile the upstream was held back by flow control (it queued most of the body itself).
+      #expect(big.queuedPeak.load(ordering: .relaxed) > 4 << 20)
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func clientResetIsPassedUpstream() async throws {
+    let silent = try await TestUpstream.start(name: "silent", behaviour: .silent, group: group)
+    defer { Task { await silent.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [silent.endpoint]), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest()) }
+      #expect(try await eventually { silent.requestCount.load(ordering: .relaxed) == 1 })
+      try await client.run { c in
+        c.handler.connection.resetStream(streamID: id, code: .cancel)
+        c.handler.scheduleFlush()
+      }
+      #expect(try await eventually { silent.resetsReceived.load(ordering: .relaxed) == 1 })
+      #expect(try await eventually { log.entries.first?.flags == .downstreamConnectionTermination })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func upstreamResetAfterTheResponseStartedResetsTheClientStream() async throws {
+    let flaky = try await TestUpstream.start(name: "flaky", behaviour: .resetAfterHeaders(.refusedStream), group: group)
+    defer { Task { await flaky.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [flaky.endpoint], retry: .istioDefault), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.reset != nil } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.status == "200")
+      #expect(response.reset == .refusedStream)  // the upstream's code, untouched
+      #expect(flaky.requestCount.load(ordering: .relaxed) == 1)  // too late to retry
+      #expect(try await eventually { log.entries.first?.flags == .upstreamRemoteReset })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func upstreamGoAwayDrainsThatConnectionAndNewStreamsUseAnother() async throws {
+    let draining = try await TestUpstream.start(name: "draining", behaviour: .echoThenGoAway, group: group)
+    defer { Task { await draining.stop() } }
+    var configuration = ProxyConfiguration()
+    configuration.maxConnectionsPerEndpoint = 4
+    // One event loop, so both requests share the loop's pool.
+    let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    try await withProxy(decider: ScriptedDecider(endpoints: [draining.endpoint]), configuration: configuration, group: loop) { engine, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      for _ in 0..<3 {
+        let id = try await client.run { $0.send(plainRequest()) }
+        #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+        #expect(try await client.run { $0.responses[id]?.headers?["x-upstream"] } == "draining")
+      }
+      // Each GOAWAY retired a connection: three requests, three upstream connections.
+      #expect(draining.connectionCount.load(ordering: .relaxed) == 3)
+      #expect(try await eventually { engine.stats.cluster("outbound|8080||greeter.default.svc.cluster.local")?.connectionsActive == 0 })
+      try await client.run { $0.close() }
+    }
+    try await loop.shutdownGracefully()
+  }
+
+  // MARK: Connections
+
+  @Test func shutdownSendsGoAwayToClients() async throws {
+    let echo = try await TestUpstream.start(name: "echo", group: group)
+    defer { Task { await echo.stop() } }
+    let engine = ProxyEngine(group: group, decider: ScriptedDecider(endpoints: [echo.endpoint]))
+    let address = try await engine.listen(host: proxyTestLoopback(), port: 0)
+    let client = try await TestClient.connect(to: address, on: group.next())
+    let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "a")) }
+    #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+    await engine.shutdown()
+    #expect(try await eventually { try await client.run { $0.goAway?.1 == .noError && $0.closed } })
+  }
+
+  @Test func tcpPassthroughSplicesBothWaysWithHalfClose() async throws {
+    let echoServer = try await ServerBootstrap(group: group)
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoUntilEOF()) }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    let endpoint = Endpoint(host: "127.0.0.1", port: echoServer.localAddress!.port!)
+    let decider = ScriptedDecider(endpoints: [], connection: .passthrough(cluster: "outbound|6379||redis", endpoint: endpoint))
+    try await withProxy(decider: decider, group: group) { engine, address, log in
+      let collected = Collected()
+      let client = try await ClientBootstrap(group: group)
+        .channelOption(.allowRemoteHalfClosure, value: true)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+        }
+        .connect(to: address).get()
+      try await client.writeAndFlush(ByteBuffer(string: "PING redis\r\n")).get()
+      try await client.close(mode: .output).get()  // half-close: the echo answers, then closes
+      #expect(try await eventually { collected.withLock { $0.eof } })
+      #expect(String(decoding: collected.withLock { $0.bytes }, as: UTF8.self) == "PING redis\r\n")
+      #expect(try await eventually { log.entries.count == 1 })
+      #expect(log.entries.first?.bytesReceived == 12)
+      #expect(log.entries.first?.bytesSent == 12)
+      #expect(engine.stats.prometheusText().contains("istio_tcp_connections_opened_total{destination_cluster=\"outbound|6379||redis\"} 1"))
+    }
+    try await echoServer.close()
+  }
+}
+
+/// Echoes what it reads; when the client half-closes, flushes and closes.
+final class EchoUntilEOF: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    context.writeAndFlush(data, promise: nil)
+  }
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if case .inputClosed? = event as? ChannelEvent { context.close(promise: nil) }
+  }
+}
+
+/// What a `Collector` saw.
+final class Collected: Sendable {
+  let state = Mutex<(bytes: [UInt8], eof: Bool)>(([], false))
+  func withLock<R: Sendable>(_ body: (inout (bytes: [UInt8], eof: Bool)) -> R) -> R { state.withLock { body(&$0) } }
+}
+
+/// Collects bytes, and notes EOF.
+final class Collector: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  let into: Collected
+  init(into: Collected) { self.into = into }
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let bytes = unwrapInboundIn(data)
+    into.withLock { $0.bytes += bytes.readableBytesView }
+  }
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if case .inputClosed? = event as? ChannelEvent { into.withLock { $0.eof = true } }
+  }
+  func channelInactive(context: ChannelHandlerContext) {
+    into.withLock { $0.eof = true }
+  }
+}
