@@ -343,6 +343,45 @@ func plainRequest() -> HeaderBlock {
     try await loop.shutdownGracefully()
   }
 
+  @Test func perTryTimeoutRetriesOnAnotherEndpoint() async throws {
+    let silent = try await TestUpstream.start(name: "silent", behaviour: .silent, group: group)
+    let healthy = try await TestUpstream.start(name: "healthy", group: group)
+    defer { Task { await silent.stop(); await healthy.stop() } }
+    let retry = SkiffProxy.RetryPolicy(attempts: 2, perTryTimeout: .milliseconds(100), retryOn: [.reset], backoffBase: .milliseconds(1))
+    try await withProxy(decider: ScriptedDecider(endpoints: [silent.endpoint, healthy.endpoint], retry: retry), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "again")) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.headers?["x-upstream"] == "healthy")
+      #expect(String(buffer: response.body) == "again")
+      #expect(silent.resetsReceived.load(ordering: .relaxed) == 1)  // the timed-out attempt was cancelled
+      #expect(try await eventually { log.entries.first?.flags == [] })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func fullUpstreamConnectionsMakeThePoolOpenAnother() async throws {
+    var settings = HTTP2Settings()
+    settings.maxConcurrentStreams = 1
+    let slow = try await TestUpstream.start(name: "slow", behaviour: .echoAfter(.milliseconds(200)), group: group, settings: settings)
+    defer { Task { await slow.stop() } }
+    let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    try await withProxy(decider: ScriptedDecider(endpoints: [slow.endpoint]), group: loop) { _, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      // The first request teaches the pool the upstream's limit (SETTINGS).
+      let first = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[first]?.ended == true } })
+      let ids = try await client.run { c in (0..<3).map { _ in c.send(plainRequest()) } }
+      #expect(try await eventually { try await client.run { c in ids.allSatisfy { c.responses[$0]?.ended == true } } })
+      #expect(try await client.run { c in ids.allSatisfy { c.responses[$0]?.status == "200" } })
+      // One stream per connection: three at once needed three connections.
+      #expect(slow.connectionCount.load(ordering: .relaxed) >= 3)
+      try await client.run { $0.close() }
+    }
+    try await loop.shutdownGracefully()
+  }
+
   // MARK: Connections
 
   @Test func shutdownSendsGoAwayToClients() async throws {
