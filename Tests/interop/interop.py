@@ -108,17 +108,22 @@ class Named(helloworld_pb2_grpc.GreeterServicer):
         return helloworld_pb2.HelloReply(message=f"Hello {request.name} from {self.name}")
 
 
-def start_proxy(upstreams):
+def start_proxy(upstreams, admin=False):
     args = [f"{BIN}/skiff-proxy", "--listen", "127.0.0.1:0", "--concurrency", "1"]
     for u in upstreams:
         args += ["--upstream", u]
+    if admin:
+        args += ["--admin", "127.0.0.1:0"]
     proxy = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
     line = proxy.stderr.readline()
     if not upstreams:
         line = proxy.stderr.readline()  # the "no --upstream" warning comes first
     m = re.search(r":(\d+), upstreams", line)
     check("skiff-proxy logs its address", m is not None, line)
-    return proxy, int(m.group(1))
+    if not admin:
+        return proxy, int(m.group(1))
+    a = re.search(r"admin on .*:(\d+)$", proxy.stderr.readline().strip())
+    return proxy, int(m.group(1)), int(a.group(1))
 
 
 servers, ports = [], []
@@ -128,7 +133,7 @@ for name in ("py-v1", "py-v2"):
     ports.append(s.add_insecure_port("127.0.0.1:0"))
     s.start()
     servers.append(s)
-proxy, proxy_port = start_proxy([f"127.0.0.1:{p}" for p in ports])
+proxy, proxy_port, admin_port = start_proxy([f"127.0.0.1:{p}" for p in ports], admin=True)
 try:
     with grpc.insecure_channel(f"127.0.0.1:{proxy_port}") as channel:
         stub = helloworld_pb2_grpc.GreeterStub(channel)
@@ -143,6 +148,12 @@ try:
         except grpc.RpcError as e:
             check("error status passes through skiff-proxy",
                   e.code() == grpc.StatusCode.NOT_FOUND and e.details() == "no such name: missing", str(e))
+    import urllib.request
+    ready = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/ready", timeout=5)
+    check("skiff-proxy admin /ready is LIVE", ready.status == 200 and ready.read() == b"LIVE\n")
+    stats = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/stats/prometheus", timeout=5).read().decode()
+    check("skiff-proxy admin /stats/prometheus counts the calls",
+          'envoy_cluster_upstream_rq_total{envoy_cluster_name="upstream"} 11' in stats, stats[:400])
 finally:
     proxy.terminate()
     check("skiff-proxy exits 0 on SIGTERM", proxy.wait(timeout=10) == 0)
