@@ -382,6 +382,63 @@ func plainRequest() -> HeaderBlock {
     try await loop.shutdownGracefully()
   }
 
+  @Test func clientThatDoesNotReadItsSocketStallsTheUpstreamNotTheProxy() async throws {
+    let size = 8 << 20
+    let big = try await TestUpstream.start(name: "big", behaviour: .largeBody(size), group: group)
+    defer { Task { await big.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [big.endpoint]), group: group) { engine, address, _ in
+      // The client opens its windows at once but reads its socket only now and then.
+      let client = try await TestClient.connect(to: address, on: group.next(), autoRead: false)
+      let id = try await client.run { c in
+        c.channel?.read()
+        return c.send(plainRequest())
+      }
+      let deadline = ContinuousClock.now + .seconds(30)
+      var received = 0
+      while received < size && ContinuousClock.now < deadline {
+        received = try await client.run { c in
+          c.channel?.read()
+          return c.responses[id]?.body.readableBytes ?? 0
+        }
+        try await Task.sleep(for: .milliseconds(1))
+      }
+      #expect(received == size)
+      let peak = engine.stats.bufferedBytes.peak
+      #expect(peak <= 256 << 10, "the proxy held \(peak) bytes at once")
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func aMalformedClientGetsGoAwayAndOthersAreUnaffected() async throws {
+    let echo = try await TestUpstream.start(name: "echo", group: group)
+    defer { Task { await echo.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [echo.endpoint]), group: group) { _, address, _ in
+      let good = try await TestClient.connect(to: address, on: group.next())
+      let first = try await good.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await good.run { $0.responses[first]?.ended == true } })
+
+      let collected = Collected()
+      let bad = try await ClientBootstrap(group: group)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+        }
+        .connect(to: address).get()
+      // A valid preface and SETTINGS, then HEADERS on stream 0.
+      var raw = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+      raw.writeBytes([0, 0, 0, 4, 0, 0, 0, 0, 0] as [UInt8])
+      raw.writeBytes([0, 0, 1, 1, 0x05, 0, 0, 0, 0, 0x82] as [UInt8])
+      try await bad.writeAndFlush(raw).get()
+      #expect(try await eventually { collected.withLock { $0.eof } })
+      let goAway = goAwayCode(in: ByteBuffer(bytes: collected.withLock { $0.bytes }))
+      #expect(goAway == HTTP2ErrorCode.protocolError.rawValue)
+
+      let second = try await good.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await good.run { $0.responses[second]?.ended == true } })
+      #expect(try await good.run { $0.responses[second]?.status } == "200")
+      try await good.run { $0.close() }
+    }
+  }
+
   // MARK: Connections
 
   @Test func shutdownSendsGoAwayToClients() async throws {
