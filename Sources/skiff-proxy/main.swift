@@ -89,7 +89,7 @@ func parse(_ arguments: [String]) -> Options {
 
 let options = parse(Array(CommandLine.arguments.dropFirst()))
 signal(SIGPIPE, SIG_IGN)
-// Block SIGTERM/SIGINT before any thread starts, so only the waiting thread takes them.
+// SIGTERM/SIGINT are caught from the start (a pipe tells the waiting thread).
 let signals = DispatchlessSignals([SIGTERM, SIGINT])
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.concurrency)
 var accessLog: (any AccessLogSink)?

@@ -343,6 +343,102 @@ func plainRequest() -> HeaderBlock {
     try await loop.shutdownGracefully()
   }
 
+  @Test func perTryTimeoutRetriesOnAnotherEndpoint() async throws {
+    let silent = try await TestUpstream.start(name: "silent", behaviour: .silent, group: group)
+    let healthy = try await TestUpstream.start(name: "healthy", group: group)
+    defer { Task { await silent.stop(); await healthy.stop() } }
+    let retry = SkiffProxy.RetryPolicy(attempts: 2, perTryTimeout: .milliseconds(100), retryOn: [.reset], backoffBase: .milliseconds(1))
+    try await withProxy(decider: ScriptedDecider(endpoints: [silent.endpoint, healthy.endpoint], retry: retry), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "again")) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let response = try await client.run { $0.responses[id]! }
+      #expect(response.headers?["x-upstream"] == "healthy")
+      #expect(String(buffer: response.body) == "again")
+      #expect(silent.resetsReceived.load(ordering: .relaxed) == 1)  // the timed-out attempt was cancelled
+      #expect(try await eventually { log.entries.first?.flags == [] })
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func fullUpstreamConnectionsMakeThePoolOpenAnother() async throws {
+    var settings = HTTP2Settings()
+    settings.maxConcurrentStreams = 1
+    let slow = try await TestUpstream.start(name: "slow", behaviour: .echoAfter(.milliseconds(200)), group: group, settings: settings)
+    defer { Task { await slow.stop() } }
+    let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    try await withProxy(decider: ScriptedDecider(endpoints: [slow.endpoint]), group: loop) { _, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      // The first request teaches the pool the upstream's limit (SETTINGS).
+      let first = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[first]?.ended == true } })
+      let ids = try await client.run { c in (0..<3).map { _ in c.send(plainRequest()) } }
+      #expect(try await eventually { try await client.run { c in ids.allSatisfy { c.responses[$0]?.ended == true } } })
+      #expect(try await client.run { c in ids.allSatisfy { c.responses[$0]?.status == "200" } })
+      // One stream per connection: three at once needed three connections.
+      #expect(slow.connectionCount.load(ordering: .relaxed) >= 3)
+      try await client.run { $0.close() }
+    }
+    try await loop.shutdownGracefully()
+  }
+
+  @Test func clientThatDoesNotReadItsSocketStallsTheUpstreamNotTheProxy() async throws {
+    let size = 8 << 20
+    let big = try await TestUpstream.start(name: "big", behaviour: .largeBody(size), group: group)
+    defer { Task { await big.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [big.endpoint]), group: group) { engine, address, _ in
+      // The client opens its windows at once but reads its socket only now and then.
+      let client = try await TestClient.connect(to: address, on: group.next(), autoRead: false)
+      let id = try await client.run { c in
+        c.channel?.read()
+        return c.send(plainRequest())
+      }
+      let deadline = ContinuousClock.now + .seconds(30)
+      var received = 0
+      while received < size && ContinuousClock.now < deadline {
+        received = try await client.run { c in
+          c.channel?.read()
+          return c.responses[id]?.body.readableBytes ?? 0
+        }
+        try await Task.sleep(for: .milliseconds(1))
+      }
+      #expect(received == size)
+      let peak = engine.stats.bufferedBytes.peak
+      #expect(peak <= 256 << 10, "the proxy held \(peak) bytes at once")
+      try await client.run { $0.close() }
+    }
+  }
+
+  @Test func aMalformedClientGetsGoAwayAndOthersAreUnaffected() async throws {
+    let echo = try await TestUpstream.start(name: "echo", group: group)
+    defer { Task { await echo.stop() } }
+    try await withProxy(decider: ScriptedDecider(endpoints: [echo.endpoint]), group: group) { _, address, _ in
+      let good = try await TestClient.connect(to: address, on: group.next())
+      let first = try await good.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await good.run { $0.responses[first]?.ended == true } })
+
+      let collected = Collected()
+      let bad = try await ClientBootstrap(group: group)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+        }
+        .connect(to: address).get()
+      // A valid preface and SETTINGS, then HEADERS on stream 0.
+      var raw = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+      raw.writeBytes([0, 0, 0, 4, 0, 0, 0, 0, 0] as [UInt8])
+      raw.writeBytes([0, 0, 1, 1, 0x05, 0, 0, 0, 0, 0x82] as [UInt8])
+      try await bad.writeAndFlush(raw).get()
+      #expect(try await eventually { collected.withLock { $0.eof } })
+      let goAway = goAwayCode(in: ByteBuffer(bytes: collected.withLock { $0.bytes }))
+      #expect(goAway == HTTP2ErrorCode.protocolError.rawValue)
+
+      let second = try await good.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await good.run { $0.responses[second]?.ended == true } })
+      #expect(try await good.run { $0.responses[second]?.status } == "200")
+      try await good.run { $0.close() }
+    }
+  }
+
   // MARK: Connections
 
   @Test func shutdownSendsGoAwayToClients() async throws {

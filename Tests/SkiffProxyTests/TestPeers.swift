@@ -24,6 +24,8 @@ final class TestUpstream: Sendable {
     case echoThenGoAway
     /// 200 and one DATA frame, then RST_STREAM with this code (a failure mid-response).
     case resetAfterHeaders(HTTP2ErrorCode)
+    /// Like `.echo`, after a delay.
+    case echoAfter(Duration)
   }
 
   let name: String
@@ -44,7 +46,10 @@ final class TestUpstream: Sendable {
     self.channel = channel
   }
 
-  static func start(name: String, behaviour: Behaviour = .echo, group: any EventLoopGroup, host: String = "127.0.0.1") async throws -> TestUpstream {
+  static func start(
+    name: String, behaviour: Behaviour = .echo, group: any EventLoopGroup, host: String = "127.0.0.1",
+    settings: HTTP2Settings = HTTP2Settings()
+  ) async throws -> TestUpstream {
     let box = Mutex<TestUpstream?>(nil)
     let channel = try await ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,7 +58,7 @@ final class TestUpstream: Sendable {
         channel.eventLoop.makeCompletedFuture {
           let upstream = box.withLock { $0! }
           upstream.connectionCount.wrappingAdd(1, ordering: .relaxed)
-          let connection = TestUpstreamConnection(upstream: upstream)
+          let connection = TestUpstreamConnection(upstream: upstream, settings: settings)
           try channel.pipeline.syncOperations.addHandler(connection.handler)
           // The handler holds its delegate weakly: the pipeline keeps the connection alive.
           try channel.pipeline.syncOperations.addHandler(Retainer(connection))
@@ -82,9 +87,9 @@ final class TestUpstreamConnection: HTTP2ConnectionDelegate {
   let handler: HTTP2ConnectionHandler
   var bodies: [Int32: ByteBuffer] = [:]
 
-  init(upstream: TestUpstream) {
+  init(upstream: TestUpstream, settings: HTTP2Settings) {
     self.upstream = upstream
-    handler = HTTP2ConnectionHandler(connection: HTTP2Connection(role: .server))
+    handler = HTTP2ConnectionHandler(connection: HTTP2Connection(role: .server, settings: settings))
     handler.delegate = self
   }
 
@@ -122,8 +127,17 @@ final class TestUpstreamConnection: HTTP2ConnectionDelegate {
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {}
 
   func respond(_ id: Int32) {
+    respond(id, upstream.behaviour)
+  }
+
+  func respond(_ id: Int32, _ behaviour: TestUpstream.Behaviour) {
     let h2 = handler.connection
-    switch upstream.behaviour {
+    switch behaviour {
+    case .echoAfter(let delay):
+      handler.context!.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay.components.attoseconds / 1_000_000_000) + delay.components.seconds * 1_000_000_000)) {
+        self.respond(id, .echo)
+      }
+      return
     case .echo:
       h2.submitResponse(
         streamID: id, headers: HeaderBlock([(":status", "200"), ("content-type", "application/grpc"), ("x-upstream", upstream.name)]),

@@ -95,4 +95,82 @@ try:
 finally:
     pyserver.stop(0)
 
+
+# 3. Python client -> skiff-proxy -> two Python servers: per-request round robin over the
+#    client's one channel; error statuses pass through untouched; no upstream -> UNAVAILABLE.
+class Named(helloworld_pb2_grpc.GreeterServicer):
+    def __init__(self, name):
+        self.name = name
+
+    def SayHello(self, request, context):
+        if request.name == "missing":
+            context.abort(grpc.StatusCode.NOT_FOUND, "no such name: missing")
+        return helloworld_pb2.HelloReply(message=f"Hello {request.name} from {self.name}")
+
+
+def start_proxy(upstreams, admin=False):
+    args = [f"{BIN}/skiff-proxy", "--listen", "127.0.0.1:0", "--concurrency", "1"]
+    for u in upstreams:
+        args += ["--upstream", u]
+    if admin:
+        args += ["--admin", "127.0.0.1:0"]
+    proxy = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+    line = proxy.stderr.readline()
+    if not upstreams:
+        line = proxy.stderr.readline()  # the "no --upstream" warning comes first
+    m = re.search(r":(\d+), upstreams", line)
+    check("skiff-proxy logs its address", m is not None, line)
+    if not admin:
+        return proxy, int(m.group(1))
+    a = re.search(r"admin on .*:(\d+)$", proxy.stderr.readline().strip())
+    return proxy, int(m.group(1)), int(a.group(1))
+
+
+servers, ports = [], []
+for name in ("py-v1", "py-v2"):
+    s = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    helloworld_pb2_grpc.add_GreeterServicer_to_server(Named(name), s)
+    ports.append(s.add_insecure_port("127.0.0.1:0"))
+    s.start()
+    servers.append(s)
+proxy, proxy_port, admin_port = start_proxy([f"127.0.0.1:{p}" for p in ports], admin=True)
+try:
+    with grpc.insecure_channel(f"127.0.0.1:{proxy_port}") as channel:
+        stub = helloworld_pb2_grpc.GreeterStub(channel)
+        names = [stub.SayHello(helloworld_pb2.HelloRequest(name="world"), timeout=5).message.split()[-1]
+                 for _ in range(10)]
+        check("skiff-proxy alternates calls of one channel between two servers",
+              names.count("py-v1") == 5 and names.count("py-v2") == 5
+              and all(a != b for a, b in zip(names, names[1:])), str(names))
+        try:
+            stub.SayHello(helloworld_pb2.HelloRequest(name="missing"), timeout=5)
+            check("error status passes through skiff-proxy", False, "no error")
+        except grpc.RpcError as e:
+            check("error status passes through skiff-proxy",
+                  e.code() == grpc.StatusCode.NOT_FOUND and e.details() == "no such name: missing", str(e))
+    import urllib.request
+    ready = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/ready", timeout=5)
+    check("skiff-proxy admin /ready is LIVE", ready.status == 200 and ready.read() == b"LIVE\n")
+    stats = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/stats/prometheus", timeout=5).read().decode()
+    check("skiff-proxy admin /stats/prometheus counts the calls",
+          'envoy_cluster_upstream_rq_total{envoy_cluster_name="upstream"} 11' in stats, stats[:400])
+finally:
+    proxy.terminate()
+    check("skiff-proxy exits 0 on SIGTERM", proxy.wait(timeout=10) == 0)
+    for s in servers:
+        s.stop(0)
+
+proxy, proxy_port = start_proxy([])
+try:
+    with grpc.insecure_channel(f"127.0.0.1:{proxy_port}") as channel:
+        try:
+            helloworld_pb2_grpc.GreeterStub(channel).SayHello(helloworld_pb2.HelloRequest(name="x"), timeout=5)
+            check("no upstream: UNAVAILABLE no healthy upstream", False, "no error")
+        except grpc.RpcError as e:
+            check("no upstream: UNAVAILABLE no healthy upstream",
+                  e.code() == grpc.StatusCode.UNAVAILABLE and e.details() == "no healthy upstream", str(e))
+finally:
+    proxy.terminate()
+    proxy.wait(timeout=10)
+
 sys.exit(1 if failures else 0)

@@ -10,13 +10,15 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
   let handler: HTTP2ConnectionHandler
   var state = State.connecting
   var streams: [Int32: ProxyStream] = [:]
-  /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its SETTINGS arrive, as RFC 9113 suggests).
-  var maxConcurrentStreams = 100
+  /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS: until its SETTINGS arrive, what the pool
+  /// learned from earlier connections to the same endpoint, else 100 (RFC 9113's suggestion).
+  var maxConcurrentStreams: Int
   var localAddress: String?
   var idleTimer: Scheduled<Void>?
 
   init(pool: UpstreamPool, settings: HTTP2Settings, allocator: ByteBufferAllocator) {
     self.pool = pool
+    maxConcurrentStreams = pool.learnedMaxConcurrentStreams ?? 100
     handler = HTTP2ConnectionHandler(connection: HTTP2Connection(role: .client, settings: settings, allocator: allocator))
     handler.delegate = self
   }
@@ -66,6 +68,7 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
       if streams.isEmpty { handler.close() }
     case .remoteMaxConcurrentStreams(let max):
       maxConcurrentStreams = Int(min(max, 1 << 20))
+      pool.learnedMaxConcurrentStreams = maxConcurrentStreams
       pool.serveWaiters()
     default:
       break
@@ -117,6 +120,8 @@ final class UpstreamPool {
   let endpoint: Endpoint
   var connections: [UpstreamConnection] = []
   var waiting = CircularBuffer<ProxyStream>()
+  /// The endpoint's SETTINGS_MAX_CONCURRENT_STREAMS, once a connection has seen it.
+  var learnedMaxConcurrentStreams: Int?
 
   init(loop: ProxyLoop, cluster: String, endpoint: Endpoint) {
     self.loop = loop
@@ -168,10 +173,14 @@ final class UpstreamPool {
       scheduleIdleClose()
       return
     }
-    let connecting = connections.filter { $0.state == .connecting }.count
-    let open = connections.filter { $0.state == .connecting || $0.state == .ready }.count
-    if waiting.count > connecting * 100 && open < configuration.maxConnectionsPerEndpoint {
+    // Open connections until those on their way can take every waiting stream.
+    var connecting = connections.filter { $0.state == .connecting }.count
+    var open = connections.filter { $0.state == .connecting || $0.state == .ready }.count
+    let perConnection = max(learnedMaxConcurrentStreams ?? 100, 1)
+    while waiting.count > connecting * perConnection && open < configuration.maxConnectionsPerEndpoint {
       connect()
+      connecting += 1
+      open += 1
     }
   }
 
