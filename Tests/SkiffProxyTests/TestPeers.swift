@@ -53,7 +53,7 @@ final class TestUpstream: Sendable {
     let box = Mutex<TestUpstream?>(nil)
     let channel = try await ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           let upstream = box.withLock { $0! }
@@ -207,7 +207,7 @@ final class TestClient: HTTP2ConnectionDelegate {
   static func connect(to address: SocketAddress, on eventLoop: any EventLoop, autoRead: Bool = true) async throws -> NIOLoopBound<TestClient> {
     let client = try await eventLoop.submit { NIOLoopBound(TestClient(), eventLoop: eventLoop) }.get()
     let channel = try await ClientBootstrap(group: eventLoop)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelOption(.autoRead, value: autoRead)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(client.value.handler) }

@@ -43,7 +43,7 @@ final class TCPTunnel {
     upstreamHandler = upstreamSide
     let bound = NIOLoopBound(upstreamSide, eventLoop: loop.eventLoop)
     let bootstrap = ClientBootstrap(group: loop.eventLoop)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelOption(.allowRemoteHalfClosure, value: true)
       .connectTimeout(loop.engine.configuration.connectTimeout.timeAmount)
       .channelInitializer { channel in

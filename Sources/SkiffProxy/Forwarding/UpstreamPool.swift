@@ -190,7 +190,7 @@ final class UpstreamPool {
     loop.engine.stats.upstreamConnectionOpened(cluster: cluster)
     let bound = NIOLoopBound(connection.handler, eventLoop: loop.eventLoop)
     let bootstrap = ClientBootstrap(group: loop.eventLoop)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .connectTimeout(configuration.connectTimeout.timeAmount)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
