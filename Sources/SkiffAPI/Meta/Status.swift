@@ -108,3 +108,15 @@ public struct GroupResource: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { group.isEmpty ? resource : "\(resource).\(group)" }
 }
+
+extension Status: CustomStringConvertible {
+  /// What `kubectl` prints for a failed request: the message, and the HTTP code and reason
+  /// (`Pod "x" is invalid: [...] (422 Invalid)`).
+  public var description: String {
+    var text = message ?? status ?? "unknown error"
+    if let code {
+      text += " (\(code)\(reason.map { " " + $0 } ?? ""))"
+    }
+    return text
+  }
+}

@@ -169,6 +169,9 @@ public final class ObjectRegistry: Sendable {
     guard var admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
     admitted.apiVersion = info.apiVersion
     admitted.kind = info.kind
+    // Mutating admission's changes are defaulted like the request was (the API server
+    // re-decodes a webhook's patched object): an injected container gets its defaults.
+    admitted.setDefaults()
     if var pod = admitted as? Pod {
       pod.prepareForCreate()
       admitted = pod as! T
@@ -296,7 +299,8 @@ public final class ObjectRegistry: Sendable {
         if subresource == nil {
           try runAdmission(&erased, operation: .update, old: old)
         }
-        guard let admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
+        guard var admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
+        if subresource == nil { admitted.setDefaults() }
         if let failure = admitted.admissionFailure(old: old) { throw failure }
         warnings += admitted.warnings()
         var json = admitted.storedJSON
