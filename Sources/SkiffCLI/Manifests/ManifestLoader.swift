@@ -133,7 +133,11 @@ public enum ManifestValidator {
         }
         continue
       }
-      let info = decoded.0.resourceInfo
+      var info = decoded.0.resourceInfo
+      // Talk to the server in the manifest's own version (kubectl's REST mapping for its
+      // GVK): the live object then compares equal field for field, apiVersion included.
+      let manifestVersion = splitAPIVersion(apiVersion).version
+      if info.servedVersions.contains(manifestVersion) { info.version = manifestVersion }
       if !decoded.unknownFields.isEmpty {
         for field in decoded.unknownFields {
           problems.append("error: \(manifest.location(of: field)): \(info.kind) in version \"\(splitAPIVersion(apiVersion).version)\" cannot be handled as a \(info.kind): strict decoding error: unknown field \"\(field)\"")
