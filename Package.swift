@@ -175,7 +175,20 @@ let package = Package(
       // builds skip the dynamic exclusivity checks on its hot path.
       swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
     ),
-    .executableTarget(name: "skiff-proxy", dependencies: ["SkiffProxy", nioCore, nioPosix], swiftSettings: strict),
+    // The injected sidecar: the data plane routed by the mesh config stream.
+    .target(
+      name: "SkiffSidecar",
+      dependencies: [
+        "SkiffProxy", "SkiffMeshConfig", "SkiffMeshClient", nioCore, nioPosix,
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "skiff-proxy",
+      dependencies: ["SkiffProxy", "SkiffSidecar", "SkiffMeshConfig", nioCore, nioPosix, grpcNIO,
+        .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict),
     .executableTarget(name: "greeter-server", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(name: "greeter-client", dependencies: ["Workloads"], swiftSettings: strict),
     .executableTarget(
@@ -199,6 +212,7 @@ let package = Package(
       ],
       swiftSettings: strict),
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
+    .testTarget(name: "SkiffNodeTests", dependencies: ["SkiffNode", "SkiffAPI", "SkiffRuntime"], swiftSettings: strict),
     // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
     .testTarget(name: "SkiffE2ETests", swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
@@ -217,6 +231,13 @@ let package = Package(
       name: "ClusterDNSTests",
       dependencies: [
         "SkiffNetwork", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: strict),
+    .testTarget(
+      name: "SkiffSidecarTests",
+      dependencies: [
+        "SkiffSidecar", "SkiffProxy", "SkiffMeshConfig", "SkiffMesh", "SkiffMeshProto", "Workloads", "GreeterProto", grpcCore,
+        grpcNIO, nioCore, nioPosix,
       ],
       swiftSettings: strict),
     .testTarget(

@@ -50,7 +50,16 @@ public struct ContainerLaunch: Sendable {
   }
 
   public func processSpec() throws(ContainerConfigError) -> ProcessSpec {
-    let args = Self.argv(command: container.command, args: container.args, image: image.config)
+    // The pod's command and args expand `$(VAR)` from the container's environment (the
+    // kubelet's expandContainerCommandAndArgs); the image's entrypoint and cmd do not.
+    let env = try environment()
+    let pairs = env.compactMap { entry -> (String, String)? in
+      guard let eq = entry.firstIndex(of: "=") else { return nil }
+      return (String(entry[..<eq]), String(entry[entry.index(after: eq)...]))
+    }
+    let args = Self.argv(
+      command: container.command.map { $0.map { expand($0, pairs) } }, args: container.args.map { $0.map { expand($0, pairs) } },
+      image: image.config)
     guard !args.isEmpty else {
       throw ContainerConfigError("no command specified: the image \(container.image ?? "") has no entrypoint and the container sets no command")
     }
@@ -70,7 +79,7 @@ public struct ContainerLaunch: Sendable {
     var groups = (podSecurity?.supplementalGroups ?? []).map { UInt32($0) }
     if let fsGroup = podSecurity?.fsGroup { groups.append(UInt32(fsGroup)) }
     return ProcessSpec(
-      args: args, env: try environment(), cwd: container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.workingDir,
+      args: args, env: env, cwd: container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.workingDir,
       uid: uid, gid: gid, additionalGids: groups, capabilities: capabilities,
       noNewPrivileges: security?.allowPrivilegeEscalation == false, seccomp: seccomp, terminal: container.tty ?? false,
       rlimits: [])

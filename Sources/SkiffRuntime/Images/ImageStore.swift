@@ -16,6 +16,15 @@ public struct ImageConfig: Codable, Sendable, Equatable {
   public var workingDir: String
   /// Size of the root filesystem in bytes.
   public var size: Int64
+
+  public init(references: [String], entrypoint: [String], cmd: [String], env: [String] = [], workingDir: String = "/", size: Int64 = 0) {
+    self.references = references
+    self.entrypoint = entrypoint
+    self.cmd = cmd
+    self.env = env
+    self.workingDir = workingDir
+    self.size = size
+  }
 }
 
 /// A resolved image: its digest, root filesystem directory and configuration.
@@ -24,6 +33,12 @@ public struct ResolvedImage: Sendable, Equatable {
   public var digest: String
   public var rootfs: String
   public var config: ImageConfig
+
+  public init(digest: String, rootfs: String, config: ImageConfig) {
+    self.digest = digest
+    self.rootfs = rootfs
+    self.config = config
+  }
 }
 
 /// The local image store: "pulling" an image is resolving its reference here, since Skiff
