@@ -1,8 +1,9 @@
 // skiff-proxy: the sidecar's data plane. Standalone mode (for benchmarks and manual tests):
 //   skiff-proxy --listen 127.0.0.1:15001 --upstream 127.0.0.1:8080[,127.0.0.1:8081]
 //               [--admin 127.0.0.1:15000] [--concurrency 2] [--access-log -|PATH]
-// Each request (HTTP/2 stream) goes to the next upstream in turn. The mesh-driven mode
-// (config pushed by the control plane) comes later.
+// Each request (HTTP/2 stream) goes to the next upstream in turn.
+// Sidecar mode (the injected istio-proxy container; config pushed by the control plane):
+//   skiff-proxy proxy sidecar --xds-socket PATH [--proxyLogLevel LEVEL] [--concurrency N]
 import Logging
 import NIOCore
 import NIOPosix
@@ -87,6 +88,9 @@ func parse(_ arguments: [String]) -> Options {
   return options
 }
 
+if CommandLine.arguments.dropFirst().first == "proxy" {
+  await runSidecar(Array(CommandLine.arguments.dropFirst()))
+}
 let options = parse(Array(CommandLine.arguments.dropFirst()))
 signal(SIGPIPE, SIG_IGN)
 // SIGTERM/SIGINT are caught from the start (a pipe tells the waiting thread).

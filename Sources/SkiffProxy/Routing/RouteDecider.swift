@@ -120,6 +120,13 @@ public struct AttemptOutcome: Sendable {
   public var endpoint: Endpoint
   public var result: Result
   public var duration: Duration
+
+  public init(cluster: String, endpoint: Endpoint, result: Result, duration: Duration) {
+    self.cluster = cluster
+    self.endpoint = endpoint
+    self.result = result
+    self.duration = duration
+  }
 }
 
 /// The routing decision, pluggable: the engine moves bytes, the decider says where. The mesh

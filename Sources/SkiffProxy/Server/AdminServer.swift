@@ -3,24 +3,39 @@ import NIOHTTP1
 import NIOPosix
 
 /// The admin endpoint (Envoy's 127.0.0.1:15000): `GET /ready` answers `LIVE` (200) while the
-/// proxy serves, `GET /stats/prometheus` the engine's stats as Prometheus text.
+/// proxy serves, `GET /stats/prometheus` the engine's stats as Prometheus text; `routes` adds
+/// more (the sidecar's `/healthz/ready`, `/config_dump`).
 public final class AdminServer: Sendable {
+  /// One answer: status, content type, body.
+  public struct Response: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+    public init(status: Int, contentType: String = "text/plain", body: String) {
+      self.status = status
+      self.contentType = contentType
+      self.body = body
+    }
+  }
+
   let stats: ProxyStats
   let group: any EventLoopGroup
+  let routes: [String: @Sendable () -> Response]
 
-  public init(stats: ProxyStats, group: any EventLoopGroup) {
+  public init(stats: ProxyStats, group: any EventLoopGroup, routes: [String: @Sendable () -> Response] = [:]) {
     self.stats = stats
     self.group = group
+    self.routes = routes
   }
 
   /// Listens on `host:port`; returns the bound address and the listening channel.
   public func listen(host: String, port: Int) async throws -> any Channel {
     try await ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-      .childChannelInitializer { [stats] channel in
+      .childChannelInitializer { [stats, routes] channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-          try channel.pipeline.syncOperations.addHandler(AdminHandler(stats: stats))
+          try channel.pipeline.syncOperations.addHandler(AdminHandler(stats: stats, routes: routes))
         }
       }
       .bind(host: host, port: port)
@@ -33,11 +48,15 @@ final class AdminHandler: ChannelInboundHandler {
   typealias OutboundOut = HTTPServerResponsePart
 
   let stats: ProxyStats
+  let routes: [String: @Sendable () -> AdminServer.Response]
   var path = ""
   var method = HTTPMethod.GET
   var keepAlive = true
 
-  init(stats: ProxyStats) { self.stats = stats }
+  init(stats: ProxyStats, routes: [String: @Sendable () -> AdminServer.Response]) {
+    self.stats = stats
+    self.routes = routes
+  }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
@@ -64,6 +83,10 @@ final class AdminHandler: ChannelInboundHandler {
 
   func respond() -> (HTTPResponseStatus, String, String) {
     guard method == .GET || method == .HEAD else { return (.methodNotAllowed, "text/plain", "method not allowed\n") }
+    if let route = routes[path] {
+      let response = route()
+      return (HTTPResponseStatus(statusCode: response.status), response.contentType, response.body)
+    }
     switch path {
     case "/ready": return (.ok, "text/plain", "LIVE\n")
     case "/stats/prometheus": return (.ok, "text/plain; version=0.0.4", stats.prometheusText())

@@ -1,0 +1,190 @@
+import NIOCore
+import SkiffMeshConfig
+import SkiffProxy
+import SkiffSidecar
+import Testing
+
+/// The walkthrough's server service as the client's sidecar sees it: ClusterIP
+/// 10.96.0.20:8080, pods v1 (10.244.0.11) and v2 (10.244.0.12).
+enum Fixture {
+  static let host = "istio-grpc-server.grpc-sidecar.svc.cluster.local"
+  static let v1 = SkiffMeshConfig.Endpoint(address: "10.244.0.11", port: 8080, pod: "grpc-sidecar/v1", labels: ["version": "v1"])
+  static let v2 = SkiffMeshConfig.Endpoint(address: "10.244.0.12", port: 8080, pod: "grpc-sidecar/v2", labels: ["version": "v2"])
+  static let all = ClusterName.outbound(port: 8080, subset: nil, service: host)
+  static let subsetV1 = ClusterName.outbound(port: 8080, subset: "v1", service: host)
+  static let subsetV2 = ClusterName.outbound(port: 8080, subset: "v2", service: host)
+  static let proxy = ProxyIdentity(namespace: "grpc-sidecar", name: "client-abc12", ip: "10.244.0.10")
+
+  static func snapshot(routes: [Route]? = nil, service: (address: String, port: Int) = ("10.96.0.20", 8080)) -> MeshSnapshot {
+    let table = "\(host):8080"
+    let clusters = [
+      Cluster(service: host, port: 8080, protocol: .grpc, endpoints: [v1, v2]),
+      Cluster(service: host, port: 8080, subset: "v1", protocol: .grpc, endpoints: [v1]),
+      Cluster(service: host, port: 8080, subset: "v2", protocol: .grpc, endpoints: [v2]),
+      Cluster(service: "db.grpc-sidecar.svc.cluster.local", port: 5432, protocol: .tcp, endpoints: [
+        .init(address: "10.244.0.21", port: 5432)
+      ]),
+    ]
+    return MeshSnapshot(
+      proxy: proxy,
+      outbound: [
+        OutboundListener(address: service.address, port: service.port, protocol: .grpc, service: host, routeTable: table),
+        OutboundListener(
+          address: "10.96.0.30", port: 5432, protocol: .tcp, service: "db.grpc-sidecar.svc.cluster.local",
+          tcpCluster: ClusterName.outbound(port: 5432, subset: nil, service: "db.grpc-sidecar.svc.cluster.local")),
+      ],
+      inbound: [InboundListener(port: 8080, protocol: .grpc, targetPort: 8081)],
+      routeTables: [
+        RouteTable(
+          name: table, routes: routes ?? [Route(name: "default", action: .weightedClusters([.init(cluster: all, weight: 100)]))])
+      ],
+      clusters: clusters.sorted { $0.name < $1.name }
+    ).versioned()
+  }
+
+  static func split(_ w1: UInt32, _ w2: UInt32) -> [Route] {
+    [Route(name: "", action: .weightedClusters([.init(cluster: subsetV1, weight: w1), .init(cluster: subsetV2, weight: w2)]))]
+  }
+
+  /// A connection the capture rules sent to the outbound listener, bound for `address:port`.
+  static func outbound(to address: String, _ port: Int) throws -> DownstreamConnectionInfo {
+    DownstreamConnectionInfo(
+      remoteAddress: try SocketAddress(ipAddress: "10.244.0.10", port: 40000),
+      localAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 15001),
+      originalDestination: try SocketAddress(ipAddress: address, port: port))
+  }
+
+  static func inbound(port: Int) throws -> DownstreamConnectionInfo {
+    DownstreamConnectionInfo(
+      remoteAddress: try SocketAddress(ipAddress: "10.244.0.99", port: 40000),
+      localAddress: try SocketAddress(ipAddress: "10.244.0.10", port: 15006),
+      originalDestination: try SocketAddress(ipAddress: "10.244.0.10", port: port))
+  }
+
+  static let call = SkiffProxy.RequestHead(
+    headers: HeaderBlock([
+      (":method", "POST"), (":scheme", "http"), (":authority", "istio-grpc-server:8080"),
+      (":path", "/helloworld.Greeter/SayHello"), ("content-type", "application/grpc"), ("te", "trailers"),
+    ]))
+}
+
+extension ConnectionDecision {
+  var summary: String {
+    switch self {
+    case .http2: "http2"
+    case .reject: "reject"
+    case .passthrough(let cluster, let endpoint): "\(cluster) \(endpoint)"
+    }
+  }
+}
+
+extension SkiffProxy.RouteDecision {
+  var summary: String {
+    switch self {
+    case .forward(let route): "\(route.cluster) \(route.endpoint)"
+    case .localReply(let reply): "\(reply.status) \(reply.flags)"
+    }
+  }
+}
+
+@Suite("the sidecar's routing over the mesh config")
+struct MeshRouteDeciderTests {
+  /// Decides `count` calls on one connection, reporting each as answered 200.
+  func calls(_ decider: MeshRouteDecider, _ count: Int, on connection: DownstreamConnectionInfo) -> [String] {
+    (0..<count).map { _ in
+      let decision = decider.decide(Fixture.call, connection: connection)
+      if case .forward(let route) = decision {
+        decider.attemptFinished(
+          AttemptOutcome(cluster: route.cluster, endpoint: route.endpoint, result: .response(status: 200, grpcStatus: 0), duration: .milliseconds(1)))
+      }
+      return decision.summary
+    }
+  }
+
+  @Test func refusesConnectionsUntilTheFirstConfigArrives() throws {
+    let decider = MeshRouteDecider()
+    #expect(!decider.hasConfig)
+    #expect(decider.decideConnection(try Fixture.outbound(to: "10.96.0.20", 8080)).summary == "reject")
+    try decider.update(to: Fixture.snapshot())
+    #expect(decider.hasConfig)
+    #expect(decider.decideConnection(try Fixture.outbound(to: "10.96.0.20", 8080)).summary == "http2")
+  }
+
+  @Test func callsOfOneConnectionAlternateBetweenThePods() throws {
+    let decider = MeshRouteDecider()
+    try decider.update(to: Fixture.snapshot())
+    let connection = try Fixture.outbound(to: "10.96.0.20", 8080)
+    let picks = calls(decider, 6, on: connection)
+    let a = "\(Fixture.all) 10.244.0.11:8080", b = "\(Fixture.all) 10.244.0.12:8080"
+    #expect(picks == [a, b, a, b, a, b] || picks == [b, a, b, a, b, a], "\(picks)")
+  }
+
+  @Test func weightedSubsetsFollowTheVirtualServiceAndItsLiveEdit() throws {
+    let decider = MeshRouteDecider()
+    try decider.update(to: Fixture.snapshot(routes: Fixture.split(90, 10)))
+    let connection = try Fixture.outbound(to: "10.96.0.20", 8080)
+    let split = calls(decider, 100, on: connection)
+    #expect(split.filter { $0 == "\(Fixture.subsetV1) 10.244.0.11:8080" }.count == 90)
+    #expect(split.filter { $0 == "\(Fixture.subsetV2) 10.244.0.12:8080" }.count == 10)
+    try decider.update(to: Fixture.snapshot(routes: Fixture.split(0, 100)))
+    #expect(calls(decider, 100, on: connection).allSatisfy { $0 == "\(Fixture.subsetV2) 10.244.0.12:8080" })
+  }
+
+  @Test func tcpPortsSpliceToAnEndpointAndUnknownAddressesPassThrough() throws {
+    let decider = MeshRouteDecider()
+    try decider.update(to: Fixture.snapshot())
+    #expect(
+      decider.decideConnection(try Fixture.outbound(to: "10.96.0.30", 5432)).summary
+        == "outbound|5432||db.grpc-sidecar.svc.cluster.local 10.244.0.21:5432")
+    #expect(decider.decideConnection(try Fixture.outbound(to: "192.0.2.7", 443)).summary == "PassthroughCluster 192.0.2.7:443")
+  }
+
+  @Test func inboundConnectionsGoToTheApplicationOnLoopback() throws {
+    let decider = MeshRouteDecider()
+    try decider.update(to: Fixture.snapshot())
+    #expect(decider.decideConnection(try Fixture.inbound(port: 8080)).summary == "inbound|8080|| 127.0.0.1:8081")
+    #expect(decider.decideConnection(try Fixture.inbound(port: 9000)).summary == "InboundPassthroughCluster 127.0.0.1:9000")
+  }
+
+  @Test func noMatchingRouteIs404NRAndAMissingSubsetIs503NC() throws {
+    let decider = MeshRouteDecider()
+    let onlyOtherPath = [
+      Route(
+        name: "other", matches: [RouteMatch(uri: .prefix("/other"))],
+        action: .weightedClusters([.init(cluster: Fixture.all, weight: 100)]))
+    ]
+    try decider.update(to: Fixture.snapshot(routes: onlyOtherPath))
+    let connection = try Fixture.outbound(to: "10.96.0.20", 8080)
+    #expect(decider.decide(Fixture.call, connection: connection).summary == "404 NR")
+    let missing = [Route(name: "v3", action: .weightedClusters([.init(cluster: "outbound|8080|v3|\(Fixture.host)", weight: 100)]))]
+    try decider.update(to: Fixture.snapshot(routes: missing))
+    #expect(decider.decide(Fixture.call, connection: connection).summary == "503 NC")
+  }
+
+  @Test func aRetryAvoidsTheEndpointAlreadyTried() throws {
+    let decider = MeshRouteDecider()
+    try decider.update(to: Fixture.snapshot())
+    let connection = try Fixture.outbound(to: "10.96.0.20", 8080)
+    guard case .forward(let route) = decider.decide(Fixture.call, connection: connection) else {
+      Issue.record("expected a forward")
+      return
+    }
+    for _ in 0..<4 {
+      let next = decider.retryEndpoint(for: Fixture.call, route: route, tried: [route.endpoint], connection: connection)
+      #expect(next != nil && next != route.endpoint)
+    }
+  }
+
+  @Test func aRejectedSnapshotLeavesTheLastGoodOneInForce() throws {
+    let decider = MeshRouteDecider()
+    let good = Fixture.snapshot()
+    try decider.update(to: good)
+    var bad = Fixture.snapshot(routes: [
+      Route(name: "bad", matches: [RouteMatch(uri: .regex("(unclosed"))], action: .weightedClusters([.init(cluster: Fixture.all, weight: 100)]))
+    ])
+    bad = bad.versioned()
+    #expect(throws: MeshConfigError.self) { try decider.update(to: bad) }
+    #expect(decider.snapshot == good)
+    #expect(decider.decideConnection(try Fixture.outbound(to: "10.96.0.20", 8080)).summary == "http2")
+  }
+}
