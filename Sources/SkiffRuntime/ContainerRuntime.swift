@@ -95,7 +95,9 @@ public final class ContainerRuntime: Sendable {
   public func removeSandbox(id: String) {
     let directory = "\(runDirectory)/\(id)"
     for type in ["net", "uts", "ipc"] {
-      _ = umount2("\(directory)/ns/\(type)", Int32(MNT_DETACH))
+      // Propagation can stack copies of the pin on one path (a mount made while another
+      // namespace shared the parent): take them all off, up to a bound.
+      for _ in 0..<8 where umount2("\(directory)/ns/\(type)", Int32(MNT_DETACH)) == 0 {}
     }
     Self.removeTree(directory)
   }

@@ -135,7 +135,8 @@ struct ClusterDNSServerTests {
       let replies = try await LoopbackDNSClient.tcp([], replies: 1, port: server.port)
       #expect(replies.isEmpty)
       #expect(clock.now - start >= .milliseconds(150))
-      #expect(clock.now - start < .seconds(3))
+      // Closed by the timeout, not by the client's own limit (generous: machines get busy).
+      #expect(clock.now - start < .seconds(20))
     }
   }
 
@@ -190,17 +191,11 @@ struct ClusterDNSServerTests {
     _ = try await LoopbackDNSClient.udp(makeQuery("cluster.local", .soa), port: server.port)
     task.cancel()
     try await withTimeout(5, "run() returning after cancellation") { try await task.value }
-    // The port is free again (the sockets close asynchronously; allow them a moment).
-    var again: ClusterDNSServer?
-    for attempt in 0..<100 {
-      do {
-        again = try await ClusterDNSServer.bind(
-          ClusterDNSServer.Configuration(host: "127.0.0.1", port: server.port), records: ClusterDNSRecords())
-        break
-      } catch where attempt < 99 {
-        try await Task.sleep(for: .milliseconds(50))
-      }
+    // The sockets are closed: a query gets no answer. (Rebinding the port is no proof: on a
+    // busy machine another process may take the freed ephemeral port first.)
+    let answer = try? await withTimeout(0.5, "an answer after cancellation") {
+      try await LoopbackDNSClient.udp(makeQuery("cluster.local", .soa), port: server.port)
     }
-    await again?.stop()
+    #expect(answer == nil, "the cancelled server still answers on port \(server.port)")
   }
 }
