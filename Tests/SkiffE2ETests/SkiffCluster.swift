@@ -105,6 +105,22 @@ final class SkiffCluster: @unchecked Sendable {
 
   func skiff(_ words: String...) async throws -> Result { try await skiff(words) }
 
+  /// A file read to its end with read(2) (procfs files report size 0).
+  static func readFile(_ path: String) -> String {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      out += buffer[0..<n]
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
   /// Reads a pipe to its end on a Dispatch thread. `skiff up`'s daemon does not keep our
   /// pipes (it redirects its output to its log), so the end comes with the command's exit.
   static func readToEnd(_ fd: Int32) async -> [UInt8] {

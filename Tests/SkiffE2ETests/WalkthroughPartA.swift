@@ -25,7 +25,8 @@ struct WalkthroughPartA {
     try await cluster.down()
     // Nothing left behind: the node namespace, the cluster's mounts, the pods' cgroups.
     #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(cluster.nodeNamespace)"))
-    let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+    let mounts = SkiffCluster.readFile("/proc/self/mountinfo")
+    #expect(mounts.contains(" / / "), "could not read the mount table")
     #expect(!mounts.contains(cluster.base))
     for uid in podUIDs {
       #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/skiff/\(uid)"), "cgroup of pod \(uid) left behind")
