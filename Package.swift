@@ -236,8 +236,7 @@ let package = Package(
     .testTarget(
       name: "SkiffSidecarTests",
       dependencies: [
-        "SkiffSidecar", "SkiffProxy", "SkiffMeshConfig", "SkiffMesh", "SkiffMeshProto", "Workloads", "GreeterProto", grpcCore,
-        grpcNIO, nioCore, nioPosix,
+        "SkiffSidecar", "SkiffProxy", "SkiffMeshConfig", nioCore, .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict),
     .testTarget(

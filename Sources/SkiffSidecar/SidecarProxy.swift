@@ -16,8 +16,9 @@ public struct SidecarOptions: Sendable, Equatable {
   public var logLevel: Logger.Level = .warning
   /// Event loops (Istio's default `concurrency` for sidecars: 2).
   public var concurrency = 2
-  /// `-` or a path: one line per request in Istio's default access log format.
-  public var accessLog: String?
+  /// `-` (stdout, the default: `skiff logs POD -c istio-proxy` shows one line per request,
+  /// as with Istio's `accessLogFile: /dev/stdout`), a path, or nil (`--access-log=off`).
+  public var accessLog: String? = "-"
   public var outboundPort = 15001
   public var inboundPort = 15006
   public var adminPort = 15000
@@ -80,7 +81,9 @@ public struct SidecarOptions: Sendable, Equatable {
           throw SidecarOptionsError(message: "flag \(flag): \"\(text)\" is not a positive number of worker threads")
         }
         options.concurrency = n
-      case "access-log": options.accessLog = try value()
+      case "access-log":
+        let text = try value()
+        options.accessLog = text == "off" || text.isEmpty ? nil : text
       default:
         throw SidecarOptionsError(message: "unknown flag \(flag)")
       }

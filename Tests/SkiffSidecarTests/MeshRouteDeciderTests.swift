@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import SkiffMeshConfig
 import SkiffProxy
@@ -186,5 +187,42 @@ struct MeshRouteDeciderTests {
     #expect(throws: MeshConfigError.self) { try decider.update(to: bad) }
     #expect(decider.snapshot == good)
     #expect(decider.decideConnection(try Fixture.outbound(to: "10.96.0.20", 8080)).summary == "http2")
+  }
+}
+
+@Suite("skiff-proxy proxy sidecar: arguments and identity")
+struct SidecarOptionsTests {
+  static let environment = ["POD_NAME": "client-abc12", "POD_NAMESPACE": "grpc-sidecar", "INSTANCE_IP": "10.244.0.10"]
+
+  @Test func theInjectorsArgumentsParse() throws {
+    let options = try SidecarOptions.parse(
+      [
+        "proxy", "sidecar", "--domain", "grpc-sidecar.svc.cluster.local", "--proxyLogLevel=warning", "--xds-socket",
+        "/var/run/skiff-mesh/mesh.sock",
+      ], environment: Self.environment)
+    #expect(options.identity == ProxyIdentity(namespace: "grpc-sidecar", name: "client-abc12", ip: "10.244.0.10"))
+    #expect(options.xdsSocket == "/var/run/skiff-mesh/mesh.sock")
+    #expect(options.domain == "grpc-sidecar.svc.cluster.local")
+    #expect(options.logLevel == .warning)
+    #expect(options.accessLog == "-")
+    #expect(options.concurrency == 2)
+    #expect(try SidecarOptions.parse(["proxy", "sidecar", "--access-log=off"], environment: Self.environment).accessLog == nil)
+  }
+
+  @Test func badArgumentsAreNamed() {
+    func message(_ arguments: [String], _ environment: [String: String] = SidecarOptionsTests.environment) -> String? {
+      do {
+        _ = try SidecarOptions.parse(arguments, environment: environment)
+        return nil
+      } catch {
+        return error.message
+      }
+    }
+    #expect(message(["proxy", "router"]) == "proxy type \"router\" is not supported: only \"sidecar\" is (no router or gateway)")
+    #expect(message(["proxy", "sidecar", "--bogus"]) == "unknown flag --bogus")
+    #expect(message(["proxy", "sidecar", "--xds-socket"]) == "flag --xds-socket needs a value")
+    #expect(message(["proxy", "sidecar", "--concurrency=0"]) == "flag --concurrency: \"0\" is not a positive number of worker threads")
+    #expect(message(["proxy", "sidecar", "--proxyLogLevel=loud"])?.hasPrefix("flag --proxyLogLevel: unknown level \"loud\"") == true)
+    #expect(message(["proxy", "sidecar"], [:]) == "POD_NAME and POD_NAMESPACE must be set (the injector sets them from the downward API)")
   }
 }
