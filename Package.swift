@@ -200,6 +200,10 @@ let package = Package(
       dependencies: ["SkiffAPI", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
       swiftSettings: strict),
 
+    // Child processes for tests (posix_spawn + waitpid; Foundation's Process crashes under
+    // concurrent use in Swift 6.3.1).
+    .target(name: "SkiffTestSupport", dependencies: ["CSkiffSys"], swiftSettings: strict),
+
     // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore", "SkiffAPI"], swiftSettings: strict),
@@ -207,7 +211,7 @@ let package = Package(
     .testTarget(
       name: "SkiffAPIServerTests",
       dependencies: [
-        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", nioCore, nioPosix,
+        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", "SkiffTestSupport", nioCore, nioPosix,
         .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict),
@@ -217,7 +221,7 @@ let package = Package(
     .testTarget(name: "SkiffE2ETests", swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     // The CLI end to end: the built `skiff` binary against a real control-plane-only daemon.
-    .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI", "SkiffAPI"], swiftSettings: strict),
+    .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI", "SkiffAPI", "SkiffTestSupport"], swiftSettings: strict),
     .testTarget(name: "SkiffMeshConfigTests", dependencies: ["SkiffMeshConfig"], swiftSettings: strict),
     .testTarget(
       name: "SkiffMeshTests",
@@ -230,7 +234,7 @@ let package = Package(
     .testTarget(
       name: "ClusterDNSTests",
       dependencies: [
-        "SkiffNetwork", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
+        "SkiffNetwork", "SkiffTestSupport", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       swiftSettings: strict),
     .testTarget(
@@ -249,7 +253,7 @@ let package = Package(
     .testTarget(
       name: "WorkloadsTests",
       dependencies: [
-        "Workloads", "GreeterProto", "GoCompat", grpcCore, grpcNIO, swiftProtobuf, nioCore,
+        "Workloads", "GreeterProto", "GoCompat", "SkiffTestSupport", grpcCore, grpcNIO, swiftProtobuf, nioCore,
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
       swiftSettings: strict

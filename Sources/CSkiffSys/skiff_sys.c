@@ -164,6 +164,10 @@ int skiff_link_up(const char *name) {
   return rc;
 }
 
+int skiff_spawn_actions_close_from(posix_spawn_file_actions_t *actions, int first) {
+  return posix_spawn_file_actions_addclosefrom_np(actions, first);
+}
+
 void skiff_close_from(int first) {
 #ifdef SYS_close_range
   if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffTestSupport
 import Testing
 
 @testable import SkiffNetwork
@@ -43,21 +44,9 @@ enum Dig {
 
   /// Runs dig against the server with one try and a short timeout.
   static func run(port: Int, _ arguments: [String]) async throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(path))
-    process.arguments = ["@127.0.0.1", "-p", "\(port)", "+tries=1", "+time=3"] + arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    let exited = AsyncStream<Void>.makeStream()
-    process.terminationHandler = { _ in exited.continuation.finish() }
-    try process.run()
-    // Read on a Dispatch thread: the server under test needs the cooperative pool.
-    let data = await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { continuation.resume(returning: out.fileHandleForReading.readDataToEndOfFile()) }
-    }
-    for await _ in exited.stream {}
-    return Output(text: String(decoding: data, as: UTF8.self))
+    let result = try await Subprocess.run(
+      try #require(path), ["@127.0.0.1", "-p", "\(port)", "+tries=1", "+time=3"] + arguments, mergeOutput: true)
+    return Output(text: result.stdout)
   }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SkiffAPI
 import SkiffStore
+import SkiffTestSupport
 import Synchronization
 import Testing
 
@@ -51,7 +52,7 @@ struct DurabilityTests {
       try await group.waitForAll()
     }
     let status = try await first.waitForExit()
-    #expect(status == SIGKILL, "the daemon died of the SIGKILL, not of something else")
+    #expect(status == 128 + SIGKILL, "the daemon died of the SIGKILL, not of something else")
     let saved = acknowledged.all
     #expect(saved.count >= killAfter)
 
@@ -103,7 +104,7 @@ final class Acknowledged: Sendable {
 
 /// `skiff daemon --control-plane-only` started from the build directory.
 final class DaemonProcess: Sendable {
-  let process: Process
+  let process: Subprocess
   let logPath: String
 
   static var skiffPath: String {
@@ -112,17 +113,10 @@ final class DaemonProcess: Sendable {
   }
 
   init(dataDir: String, runDir: String, log: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.skiffPath)
-    process.arguments = ["daemon", "--control-plane-only", "--data-dir", dataDir, "--run-dir", runDir]
-    FileManager.default.createFile(atPath: log, contents: nil)
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    process.standardOutput = output
-    process.standardError = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    self.process = process
-    self.logPath = log
+    process = try Subprocess(
+      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDir, "--run-dir", runDir],
+      stdout: .file(log), stderr: .file(log))
+    logPath = log
   }
 
   var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -137,22 +131,10 @@ final class DaemonProcess: Sendable {
     throw TestClientError("the daemon did not answer within \(timeout):\n\(log)")
   }
 
-  func kill(_ signal: Int32) { _ = Foundation.kill(process.processIdentifier, signal) }
+  func kill(_ signal: Int32) { process.signal(signal) }
 
-  /// The exit status, or the signal that ended it.
+  /// The exit status, or 128+N for the signal N that ended it.
   func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-      guard ContinuousClock.now < deadline else {
-        kill(SIGKILL)
-        throw TestClientError("the daemon did not exit within \(timeout)")
-      }
-      try await Task.sleep(for: .milliseconds(10))
-    }
-    return process.terminationStatus
-  }
-
-  deinit {
-    if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
+    try await process.wait(timeout: timeout)
   }
 }

@@ -201,14 +201,16 @@ struct ListWatchTests {
       let c = cluster.client
       let everywhere = try await c.watch("/api/v1/configmaps?watch=true&resourceVersion=\(cluster.store.revision)")
       defer { everywhere.close() }
-      let single = try await c.watch("\(configMaps)?watch=1&fieldSelector=metadata.name%3Dkeep&timeoutSeconds=1")
-      defer { single.close() }
       #expect(try await c.post("/api/v1/namespaces/kube-system/configmaps", Objects.configMap("elsewhere")).status == 201)
       #expect(try await c.post(configMaps, Objects.configMap("keep")).status == 201)
       #expect(try await c.post(configMaps, Objects.configMap("skip")).status == 201)
       #expect(try await everywhere.nextSummary() == "ADDED elsewhere")
       #expect(try await everywhere.nextSummary() == "ADDED keep")
       #expect(try await everywhere.nextSummary() == "ADDED skip")
+      // Opened after the writes (no resourceVersion: the current state first), so the 1 s
+      // timeout cannot win a race against them on a busy machine.
+      let single = try await c.watch("\(configMaps)?watch=1&fieldSelector=metadata.name%3Dkeep&timeoutSeconds=1")
+      defer { single.close() }
       #expect(try await single.nextSummary() == "ADDED keep")
       // timeoutSeconds ends the stream (the client then re-watches from its last revision).
       try await single.waitForEnd(timeout: .seconds(5))

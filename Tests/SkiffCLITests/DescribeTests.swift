@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffTestSupport
 import Testing
 
 /// `skiff describe` against kubectl 1.32's describers, on the walkthrough's objects. The

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffTestSupport
 import Testing
 
 /// `skiff edit` with EDITOR set to scripts, as a user's editor would change the file.

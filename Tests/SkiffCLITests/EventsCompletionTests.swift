@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffTestSupport
 import Testing
 
 /// `skiff events`, `skiff get events` ordering, and shell completion.
@@ -99,18 +100,7 @@ import Testing
       _skiff
       printf '%s\\n' "${COMPREPLY[@]}"
       """)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [session]
-    var env = ProcessInfo.processInfo.environment
-    env["SKIFF_RUN_DIR"] = cluster.runDirectory
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(String(decoding: data, as: UTF8.self) == "istio-grpc-server-v1\nistio-grpc-server-v2\n")
+    let completed = try await Subprocess.run("/bin/bash", [session], environment: cluster.environment())
+    #expect(completed.stdout == "istio-grpc-server-v1\nistio-grpc-server-v2\n")
   }
 }

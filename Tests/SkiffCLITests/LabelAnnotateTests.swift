@@ -1,4 +1,5 @@
 import SkiffAPI
+import SkiffTestSupport
 import Testing
 
 /// `skiff label` and `skiff annotate`: kubectl's messages, errors, exit codes, and what the

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffTestSupport
 import Testing
 
 /// `skiff scale` and `skiff rollout status|restart|history|undo` on the walkthrough's

@@ -1,4 +1,5 @@
 @testable import SkiffCLI
+import SkiffTestSupport
 import Testing
 
 /// The Go text/tabwriter port against Go's own documented examples and kubectl's layouts.

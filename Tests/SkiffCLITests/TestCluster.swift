@@ -1,17 +1,17 @@
 import Foundation
 import SkiffAPI
 import SkiffCLI
+import SkiffTestSupport
 import Testing
 
 /// A real `skiff daemon --control-plane-only` on temporary directories, and the real
 /// `skiff` binary run against it the way a user runs it.
 final class TestCluster: @unchecked Sendable {
-  // Safe: every stored property is set in init and never changed; the Process is only
-  // signalled and waited on after start.
+  // Safe: every stored property is set in init and never changed.
   let root: String
   let runDirectory: String
   let dataDirectory: String
-  let daemon: Process
+  let daemon: Subprocess
   let daemonLog: String
 
   /// The directory holding the built products (next to the test bundle).
@@ -38,14 +38,9 @@ final class TestCluster: @unchecked Sendable {
     runDirectory = root + "/run"
     dataDirectory = root + "/data"
     daemonLog = root + "/daemon.log"
-    _ = FileManager.default.createFile(atPath: daemonLog, contents: nil)
-    daemon = Process()
-    daemon.executableURL = URL(fileURLWithPath: Self.skiffPath)
-    daemon.arguments = ["daemon", "--control-plane-only", "--data-dir", dataDirectory, "--run-dir", runDirectory]
-    let log = FileHandle(forWritingAtPath: daemonLog)
-    daemon.standardOutput = log
-    daemon.standardError = log
-    try daemon.run()
+    daemon = try Subprocess(
+      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDirectory, "--run-dir", runDirectory],
+      stdout: .file(daemonLog), stderr: .file(daemonLog))
     let client = APIClient(socketPath: runDirectory + "/skiff.sock")
     for _ in 0..<300 {
       if let response = try? client.request("GET", "/readyz"), response.status == 200 { return }
@@ -60,25 +55,19 @@ final class TestCluster: @unchecked Sendable {
   /// SIGTERM, then wait; removes the temporary directories.
   func stop() {
     if daemon.isRunning {
-      daemon.terminate()
-      daemon.waitUntilExit()
+      daemon.signal(SIGTERM)
+      _ = daemon.waitBlocking()
     }
     try? FileManager.default.removeItem(atPath: root)
   }
 
   deinit { stop() }
 
-  struct Output: CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
-  }
+  typealias Output = Subprocess.Output
 
   /// A `skiff` command still running (a watch).
-  struct Running: @unchecked Sendable {
-    // Safe: the Process is only waited on; the files are read after it wrote them.
-    let process: Process
+  struct Running: Sendable {
+    let process: Subprocess
     let stdoutPath: String
     let stderrPath: String
 
@@ -86,36 +75,13 @@ final class TestCluster: @unchecked Sendable {
     var stdoutSoFar: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
     func wait() -> Output {
-      process.waitUntilExit()
-      return Output(status: process.terminationStatus, stdout: stdoutSoFar, stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+      let status = process.waitBlocking()
+      return Output(status: status, stdout: stdoutSoFar, stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
     }
   }
 
-  /// Starts `skiff ARGS` without waiting for it.
-  func start(_ arguments: [String]) throws -> Running {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.skiffPath)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["SKIFF_RUN_DIR"] = runDirectory
-    env["TZ"] = "UTC"
-    process.environment = env
-    let out = root + "/out.\(UUID().uuidString)", err = root + "/err.\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: out, contents: nil)
-    _ = FileManager.default.createFile(atPath: err, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: out)
-    process.standardError = FileHandle(forWritingAtPath: err)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    return Running(process: process, stdoutPath: out, stderrPath: err)
-  }
-
-  /// Runs `skiff ARGS` against this cluster.
-  @discardableResult
-  func skiff(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.skiffPath)
-    process.arguments = arguments
+  /// The environment `skiff` runs with against this cluster.
+  func environment(_ extra: [String: String] = [:]) -> [String: String] {
     var env = ProcessInfo.processInfo.environment
     env["SKIFF_RUN_DIR"] = runDirectory
     env["SKIFF_DATA_DIR"] = dataDirectory
@@ -123,28 +89,37 @@ final class TestCluster: @unchecked Sendable {
     env["TZ"] = "UTC"
     env.removeValue(forKey: "KUBE_EDITOR")
     env.removeValue(forKey: "EDITOR")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
+    for (k, v) in extra { env[k] = v }
+    return env
+  }
+
+  /// Starts `skiff ARGS` without waiting for it.
+  func start(_ arguments: [String]) throws -> Running {
+    let out = root + "/out.\(UUID().uuidString)", err = root + "/err.\(UUID().uuidString)"
+    let process = try Subprocess(
+      Self.skiffPath, arguments, environment: environment(), stdout: .file(out), stderr: .file(err))
+    return Running(process: process, stdoutPath: out, stderrPath: err)
+  }
+
+  /// Runs `skiff ARGS` against this cluster.
+  @discardableResult
+  func skiff(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Output {
     let out = root + "/out.\(UUID().uuidString)"
     let err = root + "/err.\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: out, contents: nil)
-    _ = FileManager.default.createFile(atPath: err, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: out)
-    process.standardError = FileHandle(forWritingAtPath: err)
+    var input = Subprocess.Stream.null
     if let stdin {
-      let input = root + "/in.\(UUID().uuidString)"
-      _ = FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
-      process.standardInput = FileHandle(forReadingAtPath: input)
-    } else {
-      process.standardInput = FileHandle.nullDevice
+      let path = root + "/in.\(UUID().uuidString)"
+      _ = FileManager.default.createFile(atPath: path, contents: Data(stdin.utf8))
+      input = .file(path)
     }
-    try process.run()
-    process.waitUntilExit()
+    let process = try Subprocess(
+      Self.skiffPath, arguments, environment: environment(extra), stdin: input, stdout: .file(out), stderr: .file(err))
+    let status = process.waitBlocking()
     let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
     try? FileManager.default.removeItem(atPath: out)
     try? FileManager.default.removeItem(atPath: err)
-    return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    return Output(status: status, stdout: stdout, stderr: stderr)
   }
 
   /// Runs `skiff ARGS` and requires it to succeed.

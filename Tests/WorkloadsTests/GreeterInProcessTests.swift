@@ -2,6 +2,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import GreeterProto
 import SwiftProtobuf
+import SkiffTestSupport
 import Testing
 import Workloads
 

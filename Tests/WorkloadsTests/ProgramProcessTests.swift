@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2Posix
 import GreeterProto
 import NIOCore
 import NIOPosix
+import SkiffTestSupport
 import Testing
 import Workloads
 
@@ -60,9 +61,9 @@ struct ProgramProcessTests {
   }
 
   @Test func clientFailureIsCouldNotGreet() async throws {
-    let (host, port) = try await unusedPort()
-    let result = try await ProgramRunner.run(
-      "greeter-client", ["--insecure", "--address=\(host):\(port)", "--timeout=20s"])
+    let result = try await withRefusedPort { host, port in
+      try await ProgramRunner.run("greeter-client", ["--insecure", "--address=\(host):\(port)", "--timeout=20s"])
+    }
     #expect(result.status == 1)
     let line = try #require(result.stderrLines.last)
     #expect(line.contains(" could not greet: rpc error: code = Unavailable desc = "), "got \(line)")
@@ -73,19 +74,19 @@ struct ProgramProcessTests {
     let server = try ProgramRunner.Background("greeter-server", ["--address=\(host):0"])
     let port = try #require(listeningPort(from: try await server.waitForLine(containing: "server listening at")))
 
-    let ok = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)"])
+    let ok = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)", "-connect-timeout=10s", "-rpc-timeout=10s"])
     #expect(ok.status == 0)
     #expect(ok.stderr == "status: SERVING\n")
 
     server.signal(SIGUSR1)
     _ = try await server.waitForLine(containing: "NOT_SERVING")
-    let down = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)"])
+    let down = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)", "-connect-timeout=10s", "-rpc-timeout=10s"])
     #expect(down.status == 4)
     #expect(down.stderr == "service unhealthy (responded with \"NOT_SERVING\")\n")
 
     server.signal(SIGUSR2)
     _ = try await server.waitForLine(containing: "health: SERVING")
-    let back = try await ProgramRunner.run("grpc_health_probe", ["-addr", "\(host):\(port)", "-v"])
+    let back = try await ProgramRunner.run("grpc_health_probe", ["-addr", "\(host):\(port)", "-v", "-connect-timeout=10s", "-rpc-timeout=10s"])
     #expect(back.status == 0)
     #expect(back.stderrLines.first == "parsed options:")
     #expect(back.stderrLines.contains { $0.hasPrefix("connection established (took ") })
@@ -96,18 +97,19 @@ struct ProgramProcessTests {
   }
 
   @Test func probeOnAClosedPortTimesOutConnecting() async throws {
-    let (host, port) = try await unusedPort()
-    let start = ContinuousClock.now
-    let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)", "-connect-timeout=400ms"])
-    let elapsed = ContinuousClock.now - start
-    #expect(result.status == 2)
-    #expect(result.stderr == "timeout: failed to connect service \"\(host):\(port)\" within 400ms\n")
-    #expect(elapsed >= .milliseconds(400), "the connect deadline is waited out, as grpc-go's blocking dial does")
+    try await withRefusedPort { host, port in
+      let start = ContinuousClock.now
+      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(host):\(port)", "-connect-timeout=400ms"])
+      let elapsed = ContinuousClock.now - start
+      #expect(result.status == 2)
+      #expect(result.stderr == "timeout: failed to connect service \"\(host):\(port)\" within 400ms\n")
+      #expect(elapsed >= .milliseconds(400), "the connect deadline is waited out, as grpc-go's blocking dial does")
+    }
   }
 
   @Test func probeAgainstAServerWithoutHealthIsAnRPCFailure() async throws {
     try await withServer(services: [GreeterService(hostname: "x", connections: ConnectionLedger())]) { address in
-      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(address)"])
+      let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=\(address)", "-connect-timeout=10s", "-rpc-timeout=10s"])
       #expect(result.status == 3)
       #expect(result.stderr.hasPrefix("error: this server does not implement the grpc health protocol (grpc.health.v1.Health): "))
     }
@@ -147,7 +149,7 @@ struct ProgramProcessTests {
   @Test func probeDialsLocalhostForAnEmptyHost() async throws {
     let server = try ProgramRunner.Background("greeter-server", ["--address=127.0.0.1:0"])
     let port = try #require(listeningPort(from: try await server.waitForLine(containing: "server listening at")))
-    let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=:\(port)"])
+    let result = try await ProgramRunner.run("grpc_health_probe", ["-addr=:\(port)", "-connect-timeout=10s", "-rpc-timeout=10s"])
     #expect(result.status == 0)
     server.signal(SIGTERM)
     _ = try await server.wait()
@@ -182,12 +184,24 @@ func withServer(services: [any RegistrableRPCService], _ body: (String) async th
   }
 }
 
-/// A test loopback address and a port that nothing listens on (bound, read, released).
-func unusedPort() async throws -> (String, Int) {
+/// A test loopback address and a port that refuses connections for as long as `body` runs:
+/// a bound socket that never listens holds it, so no other test's server can take it meanwhile
+/// (a released port can be handed to the next `bind(:0)` anywhere on the machine).
+func withRefusedPort<T>(_ body: (String, Int) async throws -> T) async throws -> T {
   let host = testLoopback()
-  let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .bind(host: host, port: 0).get()
-  let port = channel.localAddress!.port!
-  try await channel.close()
-  return (host, port)
+  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+  defer { close(fd) }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = 0
+  inet_pton(AF_INET, host, &address.sin_addr)
+  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  let bound = withUnsafeMutablePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+      bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+    }
+  }
+  guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+  return try await body(host, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffTestSupport
 import Synchronization
 
 /// Runs the package's built executables as real processes, the way a user runs them.
@@ -13,81 +14,28 @@ enum ProgramRunner {
     productsDirectory.appendingPathComponent(product).path
   }
 
-  struct Output {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
-  }
+  typealias Output = Subprocess.Output
 
   /// Runs `product` with `arguments` to completion.
   static func run(_ product: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path(product))
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    // Never block a cooperative thread waiting: in-process servers in the same test run need them.
-    let exited = AsyncStream<Void>.makeStream()
-    process.terminationHandler = { _ in exited.continuation.finish() }
-    try process.run()
-    async let stdoutData = readToEnd(out.fileHandleForReading)
-    async let stderrData = readToEnd(err.fileHandleForReading)
-    let killer = Task.detached {
-      try await Task.sleep(for: timeout)
-      process.terminate()
-    }
-    for await _ in exited.stream {}
-    killer.cancel()
-    let (o, e) = await (stdoutData, stderrData)
-    return Output(
-      status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-      stderr: String(decoding: e, as: UTF8.self))
-  }
-
-  /// Reads a pipe to its end on a Dispatch thread, not a cooperative one.
-  static func readToEnd(_ handle: FileHandle) async -> Data {
-    await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
-    }
+    try await Subprocess.run(path(product), arguments, timeout: timeout)
   }
 
   /// A long-running program (a server), read line by line from its stderr.
-  final class Background: @unchecked Sendable {
-    // Safe: `lines` is only touched under `lock`; the Process is started once and then only
-    // signalled or waited on.
-    let process = Process()
-    private let lock = NSLock()
-    private var lines: [String] = []
-    private var buffer = Data()
+  final class Background: Sendable {
+    let process: Subprocess
+    let name: String
+    private let lines = Mutex<[String]>([])
 
     init(_ product: String, _ arguments: [String]) throws {
-      process.executableURL = URL(fileURLWithPath: ProgramRunner.path(product))
-      process.arguments = arguments
-      let err = Pipe()
-      process.standardError = err
-      process.standardOutput = FileHandle.nullDevice
-      err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-        let data = handle.availableData
-        guard let self, !data.isEmpty else { return }
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        self.buffer.append(data)
-        while let newline = self.buffer.firstIndex(of: UInt8(ascii: "\n")) {
-          self.lines.append(String(decoding: self.buffer[..<newline], as: UTF8.self))
-          self.buffer.removeSubrange(...newline)
-        }
-      }
-      try process.run()
+      name = product
+      let err = try Subprocess.Pipe()
+      defer { err.closeWrite() }
+      process = try Subprocess(ProgramRunner.path(product), arguments, stderr: .descriptor(err.write))
+      err.forEachLine { [weak self] line in self?.lines.withLock { $0.append(line) } }
     }
 
-    var output: [String] {
-      lock.lock()
-      defer { lock.unlock() }
-      return lines
-    }
+    var output: [String] { lines.withLock { $0 } }
 
     /// Waits until a line containing `text` appears; returns it.
     func waitForLine(containing text: String, timeout: Duration = .seconds(20)) async throws -> String {
@@ -97,26 +45,14 @@ enum ProgramRunner {
         if !process.isRunning { break }
         try await Task.sleep(for: .milliseconds(20))
       }
-      throw RunnerError("no line containing \"\(text)\" from \(process.executableURL!.lastPathComponent); got: \(output)")
+      throw RunnerError("no line containing \"\(text)\" from \(name); got: \(output)")
     }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for the process to exit; returns its status.
     func wait(timeout: Duration = .seconds(20)) async throws -> Int32 {
-      let deadline = ContinuousClock.now + timeout
-      while process.isRunning {
-        if ContinuousClock.now > deadline {
-          process.terminate()
-          throw RunnerError("\(process.executableURL!.lastPathComponent) did not exit in time")
-        }
-        try await Task.sleep(for: .milliseconds(20))
-      }
-      return process.terminationStatus
-    }
-
-    deinit {
-      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+      try await process.wait(timeout: timeout)
     }
   }
 

@@ -3,6 +3,7 @@
 #ifndef SKIFF_SYS_H
 #define SKIFF_SYS_H
 
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -74,5 +75,9 @@ int skiff_link_up(const char *name);
 
 /// Closes every descriptor from `first` up (close_range(2), with a fallback loop).
 void skiff_close_from(int first);
+
+/// Makes a spawned child close every descriptor from `first` up before exec
+/// (posix_spawn_file_actions_addclosefrom_np, glibc 2.34+).
+int skiff_spawn_actions_close_from(posix_spawn_file_actions_t *actions, int first);
 
 #endif

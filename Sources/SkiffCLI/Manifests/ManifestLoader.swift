@@ -113,7 +113,6 @@ public enum ManifestValidator {
     var checked: [Checked] = []
     for manifest in manifests {
       let value = manifest.value
-      let kind = value["kind"]?.stringValue ?? ""
       let apiVersion = value["apiVersion"]?.stringValue ?? ""
       let name = value.value(at: ["metadata", "name"])?.stringValue ?? ""
       for duplicate in manifest.duplicateKeys {
