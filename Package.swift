@@ -99,7 +99,7 @@ let package = Package(
     .target(
       name: "SkiffCLI",
       dependencies: [
-        "SkiffAPI", "SkiffDaemon", "SkiffNetwork", "Workloads", grpcNIO, "CSkiffSys",
+        "SkiffAPI", "SkiffDaemon", "SkiffNetwork", "SkiffRuntime", "Workloads", grpcNIO, "CSkiffSys",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -202,7 +202,7 @@ let package = Package(
 
     // Child processes for tests (posix_spawn + waitpid; Foundation's Process crashes under
     // concurrent use in Swift 6.3.1).
-    .target(name: "SkiffTestSupport", dependencies: ["CSkiffSys"], swiftSettings: strict),
+    .target(name: "SkiffTestSupport", dependencies: ["CSkiffSys", "SkiffRuntime"], swiftSettings: strict),
 
     // Fixtures are read at run time from the source tree (`#filePath`), not bundled.
     .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -86,9 +86,13 @@ public final class NodeAgent: Sendable {
       defer { state.removeAll() }
       return state.values.map { ($0.worker, $0.task) }
     }
-    for (worker, task) in all {
-      task.cancel()
-      await worker.shutdown()
+    // All pods at once, as the kubelet's graceful node shutdown does: one by one, pods whose
+    // main process ignores SIGTERM (a shell or `sleep` as pid 1) would add up their grace.
+    await withTaskGroup(of: Void.self) { group in
+      for (worker, task) in all {
+        task.cancel()
+        group.addTask { await worker.shutdown() }
+      }
     }
     for id in context.runtime.sandboxIDs() {
       await context.network?.detach(podID: id)

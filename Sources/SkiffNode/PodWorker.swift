@@ -683,12 +683,14 @@ actor PodWorker {
   }
 
   /// Stops the pod's containers and tears it down without deleting the pod object (the
-  /// node shutting down for `skiff down`).
+  /// node shutting down for `skiff down`): SIGTERM, the pod's grace period (at most 10 s),
+  /// then SIGKILL.
   func shutdown() async {
     for record in records.values {
       if let pid = record.pid { ContainerRuntime.signal(pid, SIGTERM) }
     }
-    let deadline = ContinuousClock.now + .seconds(10)
+    let grace = min(pod.spec.terminationGracePeriodSeconds ?? 30, 10)
+    let deadline = ContinuousClock.now + .seconds(grace)
     while ContinuousClock.now < deadline, records.values.contains(where: { $0.pid.map(ContainerRuntime.isAlive) ?? false }) {
       try? await Task.sleep(for: .milliseconds(100))
     }

@@ -1,5 +1,5 @@
 import CSkiffSys
-import Dispatch
+import SkiffRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,6 +7,9 @@ import Glibc
 #endif
 
 /// A child process for tests: spawned with posix_spawn and reaped by waitpid on its own pid.
+///
+/// Blocking waits and reads run on `BlockingThreads`, not Dispatch's global queue (which on
+/// Linux adds a thread only about once a second when all of its threads block).
 ///
 /// Tests must not use Foundation's `Process`: in Swift 6.3.1 its `run()` reads
 /// `/proc/self/fd` with an over-long copy and crashes the whole test process now and then when
@@ -97,11 +100,9 @@ public final class Subprocess: Sendable {
     }
   }
 
-  /// Waits for the child to exit, blocking a Dispatch thread, never a cooperative one.
+  /// Waits for the child to exit, blocking a thread of its own, never a cooperative one.
   public func wait() async -> Int32 {
-    await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { continuation.resume(returning: self.waitBlocking()) }
-    }
+    await onBlockingThread { self.waitBlocking() }
   }
 
   /// Waits at most `timeout`, then kills the child (SIGKILL) and reports that.
@@ -219,30 +220,28 @@ public final class Subprocess: Sendable {
       close(read)
     }
 
-    /// Reads until end of file on a Dispatch thread, then closes the read end.
+    /// Reads until end of file on a blocking thread, then closes the read end.
     public func readToEnd() async -> [UInt8] {
-      await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-          var bytes: [UInt8] = []
-          var buffer = [UInt8](repeating: 0, count: 65536)
-          while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(self.read, $0.baseAddress, $0.count) }
-            if n > 0 {
-              bytes.append(contentsOf: buffer[..<n])
-            } else if n == 0 || errno != EINTR {
-              break
-            }
+      await onBlockingThread {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+          let n = buffer.withUnsafeMutableBytes { Glibc.read(self.read, $0.baseAddress, $0.count) }
+          if n > 0 {
+            bytes.append(contentsOf: buffer[..<n])
+          } else if n == 0 || errno != EINTR {
+            break
           }
-          close(self.read)
-          continuation.resume(returning: bytes)
         }
+        close(self.read)
+        return bytes
       }
     }
 
-    /// Calls `line` for each line read (without its newline) on a Dispatch thread until end of
-    /// file, then closes the read end.
+    /// Calls `line` for each line read (without its newline) on a blocking thread until end
+    /// of file, then closes the read end.
     public func forEachLine(_ line: @escaping @Sendable (String) -> Void) {
-      DispatchQueue.global().async {
+      BlockingThreads.shared.submit {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

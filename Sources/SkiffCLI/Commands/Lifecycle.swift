@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import SkiffDaemon
 import SkiffNetwork
+import SkiffRuntime
 
 #if canImport(Glibc)
 import Glibc
@@ -96,7 +97,9 @@ struct Down: ParsableCommand {
       Console.out("Stopping Skiff (pid \(pid))...\n")
       var stopped = false
       for _ in 0..<900 {
-        if kill(pid, 0) != 0 {
+        // A zombie has stopped too: its parent (often pid 1, after `skiff up` exited) may be
+        // slow to reap it, or never do.
+        if !ContainerRuntime.isAlive(pid) {
           stopped = true
           break
         }
@@ -172,7 +175,7 @@ enum DaemonProcess {
     guard let text = try? String(readingFile: runDirectory + "/skiff.pid"),
       let pid = pid_t(text.split(separator: "\n").first ?? "")
     else { return nil }
-    return kill(pid, 0) == 0 ? pid : nil
+    return ContainerRuntime.isAlive(pid) ? pid : nil
   }
 
   static func executablePath() -> String {

@@ -162,10 +162,88 @@ public final class ChildProcesses: Sendable {
   public static let defaultEnvironment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"]
 }
 
-/// Runs blocking work (a read on a pipe, a file wait) on a Dispatch thread, never on the
-/// cooperative pool.
+/// Runs blocking work (a read on a pipe, a poll on a pidfd) on a thread of its own, never on
+/// the cooperative pool.
 public func onBlockingThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
   await withCheckedContinuation { continuation in
-    DispatchQueue.global().async { continuation.resume(returning: work()) }
+    BlockingThreads.shared.submit { continuation.resume(returning: work()) }
+  }
+}
+
+/// Threads for blocking calls. Not Dispatch's global queues: on Linux, libdispatch gives a
+/// global queue whose threads are all blocked a new thread only about once a second, so with
+/// one exit watcher per running container every next container start (its start report is
+/// read here) waited up to a second. This pool starts a thread whenever none is idle; a thread
+/// idle for 30 s ends.
+public final class BlockingThreads: Sendable {
+  public static let shared = BlockingThreads()
+
+  private struct State {
+    var jobs: [@Sendable () -> Void] = []
+    /// Threads waiting for a job and not yet promised one.
+    var idle = 0
+  }
+
+  private let state = Mutex(State())
+  /// One signal per queued job.
+  private let wakeups = DispatchSemaphore(value: 0)
+
+  /// Runs `job` on an idle pool thread, or on a new one.
+  public func submit(_ job: @escaping @Sendable () -> Void) {
+    let queued = state.withLock { state -> Bool in
+      guard state.idle > 0 else { return false }
+      state.idle -= 1
+      state.jobs.append(job)
+      return true
+    }
+    if queued {
+      wakeups.signal()
+    } else if !startThread({ self.work(first: job) }) {
+      DispatchQueue.global().async(execute: job)
+    }
+  }
+
+  private func work(first: @escaping @Sendable () -> Void) {
+    var job: (@Sendable () -> Void)? = first
+    while let current = job {
+      current()
+      job = nil
+      state.withLock { $0.idle += 1 }
+      while job == nil {
+        if wakeups.wait(timeout: .now() + 30) == .success {
+          job = state.withLock { $0.jobs.removeFirst() }
+          continue
+        }
+        // Timed out: leave, unless every idle thread was just promised a job (then a signal
+        // for this one is on its way).
+        let leave = state.withLock { state -> Bool in
+          guard state.idle > 0 else { return false }
+          state.idle -= 1
+          return true
+        }
+        if leave { return }
+      }
+    }
+  }
+
+  private final class Start {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+  }
+
+  /// A detached pthread running `body`; false if the system refused one.
+  private func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+    let start = Unmanaged.passRetained(Start(body))
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    var thread = pthread_t()
+    let rc = pthread_create(&thread, &attributes, { raw in
+      Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
+      return nil
+    }, start.toOpaque())
+    if rc != 0 { start.release() }
+    return rc == 0
   }
 }
