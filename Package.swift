@@ -153,6 +153,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // scripts/bench-runtime: Skiff's container runtime timed like crun and runc.
+    .executableTarget(name: "skiff-bench-runtime", dependencies: ["SkiffRuntime"], swiftSettings: strict),
     // scripts/bench-mesh: VirtualService change → every simulated proxy ACKed.
     .executableTarget(
       name: "skiff-mesh-bench",
