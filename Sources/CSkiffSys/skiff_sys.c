@@ -168,6 +168,16 @@ int skiff_spawn_actions_close_from(posix_spawn_file_actions_t *actions, int firs
   return posix_spawn_file_actions_addclosefrom_np(actions, first);
 }
 
+void skiff_spawnattr_init_clean(posix_spawnattr_t *attributes) {
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_init(attributes);
+  posix_spawnattr_setsigmask(attributes, &none);
+  posix_spawnattr_setsigdefault(attributes, &all);
+  posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
 void skiff_close_from(int first) {
 #ifdef SYS_close_range
   if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;

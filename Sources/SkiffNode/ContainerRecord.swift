@@ -33,6 +33,8 @@ struct ContainerRecord: Sendable {
   /// When the image was last resolved, for imagePullPolicy IfNotPresent.
   var pulled = false
   var imagePullFailures = 0
+  /// Why the last pull failed (the ImagePullBackOff message repeats it).
+  var pullError: String?
   var probeGeneration = 0
 
   var isRunning: Bool { pid != nil }

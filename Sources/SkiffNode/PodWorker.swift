@@ -272,6 +272,19 @@ actor PodWorker {
         if policy == "OnFailure" && record.succeeded { return }
       }
     }
+    if let until = record.backoffUntil, ContinuousClock.now < until, record.imagePullFailures > 0 {
+      // Waiting to pull again, as the kubelet reports it: ImagePullBackOff.
+      if record.state.waiting?.reason != "ImagePullBackOff" {
+        record.state = ContainerState(waiting: ContainerStateWaiting(
+          reason: "ImagePullBackOff",
+          message: "Back-off pulling image \"\(container.image ?? "")\": ErrImagePull: \(record.pullError ?? "")"))
+        records[container.name] = record
+        context.events.record(pod, reason: "BackOff", message: "Back-off pulling image \"\(container.image ?? "")\"",
+          fieldPath: fieldPath(container.name))
+        context.events.record(pod, type: "Warning", reason: "Failed", message: "Error: ImagePullBackOff", fieldPath: fieldPath(container.name))
+      }
+      return
+    }
     if let until = record.backoffUntil, ContinuousClock.now < until {
       let waitingFor = RestartBackoff.text(record.backoff)
       if record.state.waiting?.reason != "CrashLoopBackOff" {
@@ -310,23 +323,18 @@ actor PodWorker {
       }
       record.pulled = true
       record.imagePullFailures = 0
+      record.pullError = nil
     } catch {
       record.imagePullFailures += 1
-      let backingOff = record.imagePullFailures > 1
-      record.state = ContainerState(waiting: ContainerStateWaiting(
-        reason: backingOff ? "ImagePullBackOff" : "ErrImagePull",
-        message: backingOff ? "Back-off pulling image \"\(reference)\": ErrImagePull: \(error)" : "\(error)"))
+      record.pullError = "\(error)"
+      // ErrImagePull now; the syncs during the back-off show ImagePullBackOff.
+      record.state = ContainerState(waiting: ContainerStateWaiting(reason: "ErrImagePull", message: "\(error)"))
       let delay = min(300, 10 << min(record.imagePullFailures - 1, 5))
       record.backoffUntil = ContinuousClock.now + .seconds(delay)
       record.backoff = .seconds(delay)
       records[container.name] = record
-      if backingOff {
-        context.events.record(pod, reason: "BackOff", message: "Back-off pulling image \"\(reference)\"", fieldPath: fieldPath(container.name))
-        context.events.record(pod, type: "Warning", reason: "Failed", message: "Error: ImagePullBackOff", fieldPath: fieldPath(container.name))
-      } else {
-        context.events.record(pod, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(reference)\": \(error)", fieldPath: fieldPath(container.name))
-        context.events.record(pod, type: "Warning", reason: "Failed", message: "Error: ErrImagePull", fieldPath: fieldPath(container.name))
-      }
+      context.events.record(pod, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(reference)\": \(error)", fieldPath: fieldPath(container.name))
+      context.events.record(pod, type: "Warning", reason: "Failed", message: "Error: ErrImagePull", fieldPath: fieldPath(container.name))
       return
     }
     record.imageID = image.digest

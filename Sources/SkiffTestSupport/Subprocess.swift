@@ -50,15 +50,8 @@ public final class Subprocess: Sendable {
     }
     _ = skiff_spawn_actions_close_from(&actions, 3)
     var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    skiff_spawnattr_init_clean(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
     let inherited = environment == nil
     var env = environment ?? [:]

@@ -80,4 +80,8 @@ void skiff_close_from(int first);
 /// (posix_spawn_file_actions_addclosefrom_np, glibc 2.34+).
 int skiff_spawn_actions_close_from(posix_spawn_file_actions_t *actions, int first);
 
+/// Initialises spawn attributes for a child that starts clean: no signal blocked, every
+/// signal at its default action. Destroy them with posix_spawnattr_destroy.
+void skiff_spawnattr_init_clean(posix_spawnattr_t *attributes);
+
 #endif

@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+/// What a Kubernetes user sees when pods go wrong, on a real cluster: an unknown image, a
+/// command that does not exist, a container that keeps crashing, one over its memory limit,
+/// exec into what is not there; and a daemon that dies while pods run.
+@Suite(
+  "node behaviours",
+  .enabled(if: getuid() == 0, "needs root: runs a real cluster (namespaces, iptables, containers)"),
+  .enabled(if: SkiffCluster.imagesDirectory != nil, "needs images: run scripts/build-images --data-dir .build-test-images (scripts/test does)"),
+  .serialized)
+struct NodeBehaviours {
+  static let manifest = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: bad-image}
+    spec:
+      containers: [{name: main, image: skiff/does-not-exist:1.0}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: no-command}
+    spec:
+      containers: [{name: main, image: busybox, command: ["/bin/foo"]}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: crasher}
+    spec:
+      containers: [{name: main, image: busybox, command: ["sh", "-c", "echo bye; exit 3"]}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: hog}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox
+        # dd's 64 MiB block buffer, filled from /dev/zero, is over the 16 MiB limit.
+        command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=4"]
+        resources: {limits: {memory: 16Mi}}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: sleeper}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
+    """
+
+  @Test func badPodsShowKubernetesReasonsAndTheDaemonSurvivesARestart() async throws {
+    let cluster = try SkiffCluster("node")
+    try await cluster.up()
+    do {
+      try await run(cluster)
+    } catch {
+      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
+      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(30).joined(separator: "\n"))")
+      try await cluster.down()
+      throw error
+    }
+    try await cluster.down()
+    #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(cluster.nodeNamespace)"))
+    #expect(!SkiffCluster.readFile("/proc/self/mountinfo").contains(cluster.base))
+  }
+
+  func run(_ cluster: SkiffCluster) async throws {
+    let file = cluster.base + "/pods.yaml"
+    try Self.manifest.write(toFile: file, atomically: true, encoding: .utf8)
+    let applied = try await cluster.skiff("apply", "-f", file)
+    #expect(applied.status == 0, "\(applied.stderr)")
+
+    // An unknown image: ErrImagePull, then ImagePullBackOff, naming the images there are.
+    let pullMessage = try await cluster.eventually("bad-image to back off") { () -> String? in
+      let state = try await containerState(cluster, "bad-image")
+      guard state.at("waiting.reason") == "ImagePullBackOff" else { return nil }
+      return state.at("waiting.message")
+    }
+    #expect(pullMessage.contains("skiff/does-not-exist:1.0"), "got \(pullMessage)")
+    #expect(pullMessage.contains("busybox"), "the message lists the images there are: \(pullMessage)")
+    #expect(try await status(cluster, "bad-image") == "ImagePullBackOff")
+
+    // A command that does not exist: the exec error as the reason's message, then back-off.
+    let startError = try await cluster.eventually("no-command to fail to start") { () -> String? in
+      try await lastTerminated(cluster, "no-command")?.at("message")
+    }
+    #expect(startError.contains(#"exec: "/bin/foo": stat /bin/foo: no such file or directory"#), "got \(startError)")
+    let noCommandStatus = try await status(cluster, "no-command")
+    #expect(["RunContainerError", "CrashLoopBackOff", "StartError"].contains(noCommandStatus), "got \(noCommandStatus)")
+
+    // A container that exits at once: Error with its exit code, restarted with back-off,
+    // and its previous run's log kept.
+    let crashed = try await cluster.eventually("crasher to crash-loop") { () -> [String]? in
+      let row = try await cluster.pods("default").first { $0.first == "crasher" }
+      guard let row, row.count >= 4, row[2] == "CrashLoopBackOff", Int(row[3]) ?? 0 >= 1 else { return nil }
+      return row
+    }
+    #expect(crashed[1] == "0/1")
+    let crash = try #require(try await lastTerminated(cluster, "crasher"))
+    #expect(crash.at("exitCode") == "3")
+    #expect(crash.at("reason") == "Error")
+    let previous = try await cluster.skiff("logs", "crasher", "--previous")
+    #expect(previous.stdout == "bye\n", "logs --previous: \(previous.stdout) \(previous.stderr)")
+
+    // Over the memory limit: OOMKilled, exit 137, the pod Failed (restartPolicy Never).
+    let oom = try await cluster.eventually("hog to be OOM-killed") { () -> JSON? in
+      let state = try await containerState(cluster, "hog")
+      return state.at("terminated.reason") == nil ? nil : state
+    }
+    #expect(oom.at("terminated.reason") == "OOMKilled")
+    #expect(oom.at("terminated.exitCode") == "137")
+    #expect(try await status(cluster, "hog") == "OOMKilled")
+
+    // Exec into what is not there: kubectl's messages.
+    _ = try await cluster.eventually("sleeper to run") { () -> Bool? in
+      try await status(cluster, "sleeper") == "Running" ? true : nil
+    }
+    let noPod = try await cluster.skiff("exec", "nope", "--", "true")
+    #expect(noPod.status != 0)
+    #expect(noPod.stderr.contains(#"pods "nope" not found"#), "got \(noPod.stderr)")
+    let noContainer = try await cluster.skiff("exec", "sleeper", "-c", "nope", "--", "true")
+    #expect(noContainer.status != 0)
+    #expect(noContainer.stderr.contains("container nope is not valid for pod sleeper"), "got \(noContainer.stderr)")
+
+    // The daemon dies (SIGKILL): the pod's container keeps running, and the next daemon adopts
+    // it instead of restarting it (the file it wrote is still in its root filesystem).
+    let marked = try await cluster.skiff("exec", "sleeper", "--", "sh", "-c", "echo adopted > /tmp/mark")
+    #expect(marked.status == 0, "\(marked.stderr)")
+    let pidText = try String(contentsOfFile: cluster.runDirectory + "/skiff.pid", encoding: .utf8)
+    let daemon = try #require(pid_t(pidText.split(separator: "\n").first ?? ""))
+    kill(daemon, SIGKILL)
+    try await cluster.eventually("the daemon to die", timeout: .seconds(20)) { () -> Bool? in
+      let stat = SkiffCluster.readFile("/proc/\(daemon)/stat")
+      return stat.isEmpty || stat.contains(") Z") ? true : nil
+    }
+    try await cluster.up()
+    let after = try await cluster.eventually("sleeper to be Running again") { () -> [String]? in
+      let row = try await cluster.pods("default").first { $0.first == "sleeper" }
+      return row?.count ?? 0 >= 4 && row?[2] == "Running" ? row : nil
+    }
+    #expect(after[1] == "1/1")
+    #expect(after[3] == "0", "adopted, not restarted: \(after)")
+    let mark = try await cluster.skiff("exec", "sleeper", "--", "cat", "/tmp/mark")
+    #expect(mark.stdout == "adopted\n", "\(mark.stderr)")
+    // And the adopted pod is still managed: deleting it stops it.
+    let deleted = try await cluster.skiff("delete", "pod", "sleeper")
+    #expect(deleted.stdout == "pod \"sleeper\" deleted\n", "\(deleted.stderr)")
+  }
+
+  /// The pod's STATUS column.
+  func status(_ cluster: SkiffCluster, _ pod: String) async throws -> String {
+    let row = try await cluster.pods("default").first { $0.first == pod }
+    return row.map { $0.count > 2 ? $0[2] : "" } ?? ""
+  }
+
+  func containerState(_ cluster: SkiffCluster, _ pod: String) async throws -> JSON {
+    let result = try await cluster.skiff("get", "pod", pod, "-o", "json")
+    return JSON(parsing: result.stdout).child("status.containerStatuses.0.state")
+  }
+
+  func lastTerminated(_ cluster: SkiffCluster, _ pod: String) async throws -> JSON? {
+    let result = try await cluster.skiff("get", "pod", pod, "-o", "json")
+    let terminated = JSON(parsing: result.stdout).child("status.containerStatuses.0.lastState.terminated")
+    return terminated.value == nil ? nil : terminated
+  }
+}
+
+/// Just enough JSON for these checks: values by dotted path, as strings.
+struct JSON: @unchecked Sendable {
+  // @unchecked: built from JSONSerialization's output and only read.
+  let value: Any?
+
+  init(parsing text: String) {
+    value = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+  }
+
+  init(value: Any?) { self.value = value }
+
+  func child(_ path: String) -> JSON {
+    var current = value
+    for key in path.split(separator: ".") {
+      if let index = Int(key), let array = current as? [Any] {
+        current = index < array.count ? array[index] : nil
+      } else {
+        current = (current as? [String: Any])?[String(key)]
+      }
+    }
+    return JSON(value: current)
+  }
+
+  func at(_ path: String) -> String? {
+    switch child(path).value {
+    case let string as String: return string
+    case let number as NSNumber: return number.stringValue
+    default: return nil
+    }
+  }
+}
