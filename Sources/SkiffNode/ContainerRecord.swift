@@ -8,7 +8,10 @@ struct ContainerRecord: Sendable {
   var isInit: Bool
   /// A native sidecar: an init container with `restartPolicy: Always`.
   var isSidecar: Bool
+  /// Restarts so far, as Kubernetes counts them: each start after the first.
   var restartCount = 0
+  /// Starts so far (failed ones included): the next start after the first is a restart.
+  var runs = 0
   /// The current process (host pid), when running.
   var pid: Int32?
   /// The current run's state directory.

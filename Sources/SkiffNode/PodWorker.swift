@@ -52,16 +52,20 @@ actor PodWorker {
     let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     wake = continuation
     await adopt()
+    // Wake on a change (pod update, exit, probe) or re-check every second: back-offs end
+    // with nothing else to wake the worker.
+    let ticker = Task {
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(1))
+        continuation.yield()
+      }
+    }
+    defer { ticker.cancel() }
     var iterator = stream.makeAsyncIterator()
     while !terminated && !Task.isCancelled {
       await sync()
       if terminated { break }
-      // Wake on a change (pod update, exit, probe) or re-check every second.
-      await withTaskGroup(of: Void.self) { group in
-        group.addTask { try? await Task.sleep(for: .seconds(1)) }
-        _ = await iterator.next()
-        group.cancelAll()
-      }
+      _ = await iterator.next()
     }
     for tasks in probeTasks.values { tasks.forEach { $0.cancel() } }
     for watcher in exitWatchers.values { watcher.cancel() }
@@ -98,6 +102,8 @@ actor PodWorker {
     for status in (pod.status?.initContainerStatuses ?? []) + (pod.status?.containerStatuses ?? []) {
       guard var record = records[status.name] else { continue }
       record.restartCount = Int(status.restartCount)
+      let hasRun = status.containerID != nil || status.lastState?.terminated != nil || status.state?.terminated != nil
+      record.runs = hasRun ? record.restartCount + 1 : 0
       record.lastState = status.lastState
       record.imageID = status.imageID
       record.containerID = status.containerID
@@ -340,7 +346,9 @@ actor PodWorker {
     record.imageID = image.digest
 
     // Configure and start.
-    let restart = record.restartCount
+    // Counted as a restart once it starts (kubelet: the RESTARTS of a pod in back-off are the
+    // restarts that happened, not the one it waits for).
+    let restart = record.runs > 0 ? record.restartCount + 1 : record.restartCount
     let directory = context.paths.container(uid, container.name, restart: restart)
     let logPath = context.paths.log(namespace: namespace, pod: name, uid: uid, container: container.name, restart: restart)
     do {
@@ -364,6 +372,8 @@ actor PodWorker {
       record.process = spec.process
       record.directory = directory
       context.events.record(pod, reason: "Created", message: "Created container: \(container.name)", fieldPath: fieldPath(container.name))
+      record.restartCount = restart
+      record.runs += 1
       let pid = try await context.runtime.start(spec, directory: directory)
       try? ContainerState.save(ContainerState.Persisted(pid: pid), to: directory + "/state.json")
       record.pid = pid
@@ -388,7 +398,6 @@ actor PodWorker {
       record.lastState = ContainerState(terminated: ContainerStateTerminated(
         exitCode: 128, reason: "StartError", message: message, startedAt: now, finishedAt: now))
       record.state = ContainerState(waiting: ContainerStateWaiting(reason: "RunContainerError", message: message))
-      record.restartCount += 1
       record.lastExitAt = .now
       record.backoff = RestartBackoff.next(record.backoff, lastExit: record.lastExitAt)
       record.backoffUntil = ContinuousClock.now + record.backoff
@@ -483,6 +492,7 @@ actor PodWorker {
     record.pid = nil
     record.ready = false
     record.started = false
+    let previousExit = record.lastExitAt
     record.lastExitAt = .now
     record.succeeded = code == 0
     probeTasks[name]?.forEach { $0.cancel() }
@@ -492,17 +502,13 @@ actor PodWorker {
     let willRestart = !isDeleting && (policy == "Always" || (policy == "OnFailure" && code != 0)) && !(record.isInit && !record.isSidecar && code == 0)
     if willRestart {
       record.lastState = ContainerState(terminated: terminated)
-      record.restartCount += 1
-      // The first restart is immediate; later ones back off.
+      // As the kubelet: the first restart is immediate; later ones back off 10 s, doubling.
       if record.backoff == .zero {
         record.backoff = RestartBackoff.initial / 1000
         record.backoffUntil = nil
       } else {
-        record.backoff = RestartBackoff.next(record.backoff, lastExit: record.lastExitAt)
-        record.backoffUntil = ContinuousClock.now + record.backoff
-      }
-      if record.backoff < RestartBackoff.initial && record.restartCount > 1 {
-        record.backoff = RestartBackoff.initial
+        // (Back to 10 s when the previous exit is over 10 minutes old.)
+        record.backoff = max(RestartBackoff.next(record.backoff, lastExit: previousExit), RestartBackoff.initial)
         record.backoffUntil = ContinuousClock.now + record.backoff
       }
       record.state = ContainerState(terminated: terminated)

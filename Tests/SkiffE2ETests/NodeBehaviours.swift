@@ -97,11 +97,19 @@ struct NodeBehaviours {
       return row
     }
     #expect(crashed[1] == "0/1")
+    // As the kubelet counts: one restart at once, then a 10 s back-off before the second.
+    #expect(crashed[3] == "1", "restarts when the back-off began: \(crashed)")
     let crash = try #require(try await lastTerminated(cluster, "crasher"))
     #expect(crash.at("exitCode") == "3")
     #expect(crash.at("reason") == "Error")
     let previous = try await cluster.skiff("logs", "crasher", "--previous")
     #expect(previous.stdout == "bye\n", "logs --previous: \(previous.stdout) \(previous.stderr)")
+
+    // The back-off ends and the container runs again (nothing else wakes the node for it).
+    _ = try await cluster.eventually("crasher to restart after its back-off", timeout: .seconds(30)) { () -> Bool? in
+      let row = try await cluster.pods("default").first { $0.first == "crasher" }
+      return (row.map { $0.count > 3 ? Int($0[3]) ?? 0 : 0 } ?? 0) >= 2 ? true : nil
+    }
 
     // Over the memory limit: OOMKilled, exit 137, the pod Failed (restartPolicy Never).
     let oom = try await cluster.eventually("hog to be OOM-killed") { () -> JSON? in
