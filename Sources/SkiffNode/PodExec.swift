@@ -153,72 +153,69 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     let terminal = terminalFD
     let readers = readerFDs
 
+    // Client → process: stdin, resize, close. Ends with the connection, or is cancelled once
+    // the process has ended and its output is sent.
+    let input = Task {
+      do {
+        for try await frame in inbound {
+          switch frame.opcode {
+          case .binary:
+            var data = frame.unmaskedData
+            guard let channel = data.readInteger(as: UInt8.self) else { continue }
+            let payload = Array(data.readableBytesView)
+            switch channel {
+            case 0 where stdinFD.value.withLock({ $0 }) >= 0:
+              let fd = stdinFD.value.withLock { $0 }
+              _ = await onBlockingThread { Self.writeAll(fd, payload) }
+            case 4 where terminal >= 0:
+              if let json = try? JSONValue(parsing: payload), let width = json["Width"]?.intValue, let height = json["Height"]?.intValue {
+                _ = skiff_set_window_size(terminal, UInt16(clamping: height), UInt16(clamping: width))
+              }
+            case 255 where v5 && payload.first == 0 && terminal < 0:
+              stdinFD.value.withLock { fd in
+                if fd >= 0 { close(fd) }
+                fd = -1
+              }
+            default:
+              break
+            }
+          case .ping:
+            await session.pong(frame.unmaskedData)
+          case .connectionClose:
+            return
+          default:
+            break
+          }
+        }
+      } catch {}
+    }
+    // Process → client until each stream's end of file, and the process's exit. The readers
+    // are never cancelled: a cancelled task's writes to the connection are dropped, and a fast
+    // command's output would be lost.
     let exit: ChildExit = await withTaskGroup(of: ChildExit?.self) { group in
       for (fd, channel) in readers {
         group.addTask {
           while true {
             let chunk = await onBlockingThread { Self.readChunk(fd) }
-            guard let chunk, !chunk.isEmpty else { return nil }
+            guard let chunk, !chunk.isEmpty else { break }
             await session.send(channel: channel, chunk)
           }
+          if fd != terminal { close(fd) }
+          return nil
         }
-      }
-      group.addTask {
-        // Client → process: stdin, resize, close. Ends with the connection or the process.
-        do {
-          for try await frame in inbound {
-            switch frame.opcode {
-            case .binary:
-              var data = frame.unmaskedData
-              guard let channel = data.readInteger(as: UInt8.self) else { continue }
-              let payload = Array(data.readableBytesView)
-              switch channel {
-              case 0 where stdinFD.value.withLock({ $0 }) >= 0:
-                let fd = stdinFD.value.withLock { $0 }
-                _ = await onBlockingThread { Self.writeAll(fd, payload) }
-              case 4 where terminal >= 0:
-                if let json = try? JSONValue(parsing: payload), let width = json["Width"]?.intValue, let height = json["Height"]?.intValue {
-                  _ = skiff_set_window_size(terminal, UInt16(clamping: height), UInt16(clamping: width))
-                }
-              case 255 where v5 && payload.first == 0 && terminal < 0:
-                stdinFD.value.withLock { fd in
-                  if fd >= 0 { close(fd) }
-                  fd = -1
-                }
-              default:
-                break
-              }
-            case .ping:
-              await session.pong(frame.unmaskedData)
-            case .connectionClose:
-              return nil
-            default:
-              break
-            }
-          }
-        } catch {}
-        return nil
       }
       group.addTask { await ChildProcesses.shared.wait(started.helper) }
       var result: ChildExit?
-      while let next = await group.next() {
-        if let exit = next {
-          result = exit
-          break
-        }
-      }
-      // The process ended: drain its output (readers end at EOF), then stop reading input.
-      if terminal >= 0 {
-        // A terminal's master never reads EOF while we hold it; give the output a moment.
-        try? await Task.sleep(for: .milliseconds(50))
-        close(terminal)
-      }
-      group.cancelAll()
+      // (A terminal's master reads EIO once the process and everything it started have
+      // closed the terminal.)
+      for await next in group where next != nil { result = next }
       return result ?? .signalled(9)
     }
+    input.cancel()
     stdinFD.value.withLock { fd in
       if fd >= 0 && fd != terminal { close(fd) }
     }
+    if terminal >= 0 { close(terminal) }
     if exit == .exited(0) {
       return Status(code: 200, reason: "", message: "")
     }

@@ -131,6 +131,11 @@ struct NodeBehaviours {
     #expect(noContainer.status != 0)
     #expect(noContainer.stderr.contains("container nope is not valid for pod sleeper"), "got \(noContainer.stderr)")
 
+    // A command that ends at once still has its output delivered, every time.
+    var lost: [Int] = []
+    for i in 0..<20 where try await cluster.skiff("exec", "sleeper", "--", "echo", "\(i)").stdout != "\(i)\n" { lost.append(i) }
+    #expect(lost.isEmpty, "exec output lost for runs \(lost)")
+
     // The daemon dies (SIGKILL): the pod's container keeps running, and the next daemon adopts
     // it instead of restarting it (the file it wrote is still in its root filesystem).
     let marked = try await cluster.skiff("exec", "sleeper", "--", "sh", "-c", "echo adopted > /tmp/mark")
@@ -150,7 +155,7 @@ struct NodeBehaviours {
     #expect(after[1] == "1/1")
     #expect(after[3] == "0", "adopted, not restarted: \(after)")
     let mark = try await cluster.skiff("exec", "sleeper", "--", "cat", "/tmp/mark")
-    #expect(mark.stdout == "adopted\n", "\(mark.stderr)")
+    #expect(mark.stdout == "adopted\n", "exit \(mark.status): \(mark.stderr)")
     // And the adopted pod is still managed: deleting it stops it.
     let deleted = try await cluster.skiff("delete", "pod", "sleeper")
     #expect(deleted.stdout == "pod \"sleeper\" deleted\n", "\(deleted.stderr)")
