@@ -248,7 +248,7 @@ let package = Package(
     .testTarget(
       name: "SkiffProxyTests",
       dependencies: [
-        "SkiffProxy", "Workloads", "GreeterProto", grpcCore, nioCore, nioPosix,
+        "SkiffProxy", "Workloads", "GreeterProto", "SkiffTestSupport", grpcCore, nioCore, nioPosix,
         .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       swiftSettings: strict),

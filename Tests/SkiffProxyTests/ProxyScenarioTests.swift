@@ -2,6 +2,7 @@ import GRPCCore
 import NIOCore
 import NIOPosix
 import Synchronization
+import SkiffTestSupport
 import Testing
 import Workloads
 
@@ -52,10 +53,7 @@ func withProxy(
 
 /// A port on `host` that refuses connections (bound once, then closed).
 func refusedEndpoint(host: String = "127.0.0.1", group: any EventLoopGroup) async throws -> Endpoint {
-  let channel = try await ServerBootstrap(group: group).bind(host: host, port: 0).get()
-  let port = channel.localAddress!.port!
-  try await channel.close()
-  return Endpoint(host: host, port: port)
+  Endpoint(host: host, port: try refusedPort(host: host))
 }
 
 func greeterRequest(authority: String = "greeter:8080") -> HeaderBlock {

@@ -184,24 +184,8 @@ func withServer(services: [any RegistrableRPCService], _ body: (String) async th
   }
 }
 
-/// A test loopback address and a port that refuses connections for as long as `body` runs:
-/// a bound socket that never listens holds it, so no other test's server can take it meanwhile
-/// (a released port can be handed to the next `bind(:0)` anywhere on the machine).
+/// A test loopback address and a port on it that refuses connections (see `refusedPort`).
 func withRefusedPort<T>(_ body: (String, Int) async throws -> T) async throws -> T {
   let host = testLoopback()
-  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-  defer { close(fd) }
-  var address = sockaddr_in()
-  address.sin_family = sa_family_t(AF_INET)
-  address.sin_port = 0
-  inet_pton(AF_INET, host, &address.sin_addr)
-  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-  let bound = withUnsafeMutablePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-      bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-    }
-  }
-  guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-  return try await body(host, Int(UInt16(bigEndian: address.sin_port)))
+  return try await body(host, try refusedPort(host: host))
 }
