@@ -90,26 +90,32 @@ public struct Prober: Sendable {
     close(output[1])
     let readFD = output[0]
     let collected = Task { await onBlockingThread { ContainerShim.readAllBytes(readFD) } }
-    let exit: ChildExit? = await withTaskGroup(of: ChildExit?.self) { group in
-      group.addTask { await ChildProcesses.shared.wait(started.helper) }
+    enum Outcome: Sendable { case exited(ChildExit), timedOut, cancelled }
+    let outcome: Outcome = await withTaskGroup(of: Outcome.self) { group in
+      group.addTask { .exited(await ChildProcesses.shared.wait(started.helper)) }
       group.addTask {
-        try? await Task.sleep(for: timeout)
-        return nil
+        do {
+          try await Task.sleep(for: timeout)
+        } catch {
+          return .cancelled
+        }
+        // Timed out: the probe's process is killed, as the kubelet does. (Here, not after the
+        // group: the group cannot end before the helper has.)
+        kill(started.process, SIGKILL)
+        kill(started.helper, SIGKILL)
+        return .timedOut
       }
-      let first = await group.next() ?? nil
+      let first = await group.next() ?? .cancelled
       group.cancelAll()
       return first
     }
-    if exit == nil {
-      // Timed out: the probe's process is killed, as the kubelet does.
-      kill(started.process, SIGKILL)
-      kill(started.helper, SIGKILL)
-    }
+    let exit: ChildExit? = if case .exited(let code) = outcome { code } else { nil }
     let bytes = await collected.value
     close(readFD)
     let text = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewlines
     guard let exit else {
-      return ProbeResult(success: false, output: "command \(GoQuotedArgs.render(command)) timed out")
+      // The kubelet's words (kuberuntime: `command %q timed out` of the joined command).
+      return ProbeResult(success: false, output: "command \(goQuoted(command.joined(separator: " "))) timed out")
     }
     return ProbeResult(success: exit == .exited(0), output: text)
   }
@@ -176,10 +182,6 @@ public struct Prober: Sendable {
 
 enum GoDurationText {
   static func seconds(_ n: Int) -> String { "\(n)s" }
-}
-
-enum GoQuotedArgs {
-  static func render(_ args: [String]) -> String { "[" + args.joined(separator: " ") + "]" }
 }
 
 extension String {

@@ -43,6 +43,21 @@ struct NodeBehaviours {
     ---
     apiVersion: v1
     kind: Pod
+    metadata: {name: hung-probe}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: busybox
+        command: ["sleep", "3650d"]
+        livenessProbe:
+          exec: {command: ["sleep", "600"]}
+          timeoutSeconds: 1
+          periodSeconds: 2
+          failureThreshold: 1
+    ---
+    apiVersion: v1
+    kind: Pod
     metadata: {name: sleeper}
     spec:
       terminationGracePeriodSeconds: 1
@@ -119,6 +134,15 @@ struct NodeBehaviours {
     #expect(oom.at("terminated.reason") == "OOMKilled")
     #expect(oom.at("terminated.exitCode") == "137")
     #expect(try await status(cluster, "hog") == "OOMKilled")
+
+    // A probe command that hangs is killed at timeoutSeconds and counts as a failure: the
+    // liveness probe restarts the container.
+    _ = try await cluster.eventually("hung-probe to be restarted by its liveness probe", timeout: .seconds(30)) { () -> Bool? in
+      let row = try await cluster.pods("default").first { $0.first == "hung-probe" }
+      return (row.map { $0.count > 3 ? Int($0[3]) ?? 0 : 0 } ?? 0) >= 1 ? true : nil
+    }
+    let events = try await cluster.skiff("get", "events", "--field-selector", "involvedObject.name=hung-probe")
+    #expect(events.stdout.contains("Liveness probe failed: command \"sleep 600\" timed out"), "\(events.stdout)")
 
     // Exec into what is not there: kubectl's messages.
     _ = try await cluster.eventually("sleeper to run") { () -> Bool? in

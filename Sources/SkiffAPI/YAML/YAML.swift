@@ -109,8 +109,8 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-/// A string as Go's `%q` prints it, for messages that quote keys the way go-yaml does.
-func goQuoted(_ s: String) -> String {
+/// A string as Go's `%q` prints it, for messages worded as Go programs word them.
+public func goQuoted(_ s: String) -> String {
   var out = "\""
   for scalar in s.unicodeScalars {
     switch scalar {
