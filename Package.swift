@@ -217,7 +217,7 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict),
-    .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime"], swiftSettings: strict),
+    .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime", "CSkiffSys"], swiftSettings: strict),
     .testTarget(name: "SkiffNodeTests", dependencies: ["SkiffNode", "SkiffAPI", "SkiffRuntime"], swiftSettings: strict),
     // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
     .testTarget(name: "SkiffE2ETests", swiftSettings: strict),

@@ -118,16 +118,15 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     var stdinWriter: Int32 = -1
     var readerFDs: [(Int32, UInt8)] = []
     var terminalFD: Int32 = -1
+    // With a terminal, the helper opens it inside the container (its /dev/pts, so the process
+    // sees a terminal of its own) and sends the master over this socket pair.
+    var console: [Int32] = [-1, -1]
     if request.tty {
-      var master: Int32 = -1, slave: Int32 = -1
-      guard skiff_openpty(&master, &slave) == 0 else { throw Status.internalError("openpty: \(String(cString: strerror(errno)))") }
-      _ = fcntl(master, F_SETFD, FD_CLOEXEC)
-      _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-      theirs = (slave, slave, slave)
-      stdinWriter = request.stdin ? master : -1
-      readerFDs = [(master, 1)]
-      terminalFD = master
-      ours = [master]
+      guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &console) == 0 else {
+        throw Status.internalError("socketpair: \(String(cString: strerror(errno)))")
+      }
+      let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+      theirs = (devNull, devNull, devNull)
     } else {
       var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
       _ = skiff_pipe2(&input, O_CLOEXEC)
@@ -142,13 +141,26 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     do {
       started = try await context.runtime.exec(
         ExecSpec(targetPid: target.pid, cgroups: target.cgroups, process: process), directory: target.directory,
-        stdin: theirs.0, stdout: theirs.1, stderr: theirs.2)
+        stdin: theirs.0, stdout: theirs.1, stderr: theirs.2, console: console[1])
     } catch {
-      for fd in Set([theirs.0, theirs.1, theirs.2] + ours) { close(fd) }
+      for fd in Set([theirs.0, theirs.1, theirs.2] + ours + console) where fd >= 0 { close(fd) }
       throw Status(code: 500, reason: "InternalError",
         message: "Internal error occurred: error executing command in container: \(error.userMessage)")
     }
     for fd in Set([theirs.0, theirs.1, theirs.2]) { close(fd) }
+    if request.tty {
+      // Sent before the process was started, so it is there by now.
+      let master = skiff_recv_fd(console[0])
+      close(console[0])
+      close(console[1])
+      guard master >= 0 else {
+        kill(started.process, SIGKILL)
+        throw Status.internalError("error executing command in container: no terminal from the exec helper")
+      }
+      stdinWriter = request.stdin ? master : -1
+      readerFDs = [(master, 1)]
+      terminalFD = master
+    }
     let stdinFD = SharedDescriptor(stdinWriter)
     let terminal = terminalFD
     let readers = readerFDs

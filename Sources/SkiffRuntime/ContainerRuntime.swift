@@ -178,7 +178,14 @@ public final class ContainerRuntime: Sendable {
 
   /// Starts `skiff-init exec` for `spec` with the given stdio descriptors (pipes or a
   /// terminal). Returns the helper's pid once the process runs, or throws the start error.
-  public func exec(_ spec: ExecSpec, directory: String, stdin: Int32, stdout: Int32, stderr: Int32) async throws(RuntimeError) -> (helper: Int32, process: Int32) {
+  /// Runs a process in a running container (`skiff-init exec`). With `console` (one end of a
+  /// unix socket pair) and `process.terminal`, the helper opens the terminal in the
+  /// container and sends its master over `console`.
+  public func exec(
+    _ spec: ExecSpec, directory: String, stdin: Int32, stdout: Int32, stderr: Int32, console: Int32 = -1
+  ) async throws(RuntimeError) -> (helper: Int32, process: Int32) {
+    var spec = spec
+    if console >= 0 { spec.consoleSocket = 4 }
     try KernelSetup.makeDirectories(directory, container: "exec")
     let specPath = "\(directory)/exec-\(UInt32.random(in: 0...UInt32.max)).json"
     try InitFiles.writeAtomically(specPath, (try? JSONValueEncoder().encode(spec).jsonBytes()) ?? [])
@@ -187,6 +194,7 @@ public final class ContainerRuntime: Sendable {
     _ = skiff_pipe2(&report, O_CLOEXEC)
     var files = ChildProcesses.FileActions()
     files.dups = [(stdin, 0), (stdout, 1), (stderr, 2), (report[1], 3)]
+    if console >= 0 { files.dups.append((console, 4)) }
     let helper: Int32
     do {
       helper = try ChildProcesses.shared.spawn(initBinary, [initBinary, "exec", specPath], files: files)

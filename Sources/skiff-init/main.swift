@@ -10,11 +10,13 @@ import Glibc
 
 import CSkiffSys
 
-// Whatever the daemon left open (its sockets, when a library opened them without
-// close-on-exec) must not reach a container: keep stdio and the report descriptor only.
-skiff_close_from(4)
-
 let arguments = CommandLine.arguments
+
+// Whatever the daemon left open (its sockets, when a library opened them without
+// close-on-exec) must not reach a container: keep stdio and the report descriptor only
+// (and for exec fd 4, which may be the console socket; exec closes it when it is not).
+skiff_close_from(arguments.count == 3 && arguments[1] == "exec" ? 5 : 4)
+
 guard arguments.count == 3 else {
   let usage = "usage: skiff-init sandbox|run|exec SPEC.json\n(started by the skiff daemon; not meant to be run by hand)\n"
   _ = usage.withCString { write(2, $0, strlen($0)) }

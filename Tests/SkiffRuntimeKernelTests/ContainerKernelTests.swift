@@ -1,3 +1,4 @@
+import CSkiffSys
 import Foundation
 import SkiffRuntime
 import Testing
@@ -126,6 +127,41 @@ struct ContainerKernelTests {
     let record = try await waitForExit(launch.exitPath)
     #expect(record.exitCode == 137)
     #expect(record.signal == 9)
+  }
+
+  /// `exec -it`: the terminal is opened inside the container, from its own /dev/pts, and its
+  /// master comes back over the console socket; the process has it as stdio and controlling tty.
+  @Test func execWithATerminalGetsOneFromTheContainersDevPts() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p7", hostname: "pod-p7")
+    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/sh", "-c", "sleep 30"])
+    let pid = try await runtime.start(launch, directory: dir)
+    var console: [Int32] = [-1, -1]
+    #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &console) == 0)
+    let devNull = FileHandle.nullDevice.fileDescriptor
+    var process = ProcessSpec(args: ["sh", "-c", "tty; stty size; ls -1 /dev/pts"], env: ["PATH=/bin"])
+    process.terminal = true
+    let helper = try await runtime.exec(
+      ExecSpec(targetPid: pid, process: process), directory: dir, stdin: devNull, stdout: devNull, stderr: devNull,
+      console: console[1])
+    close(console[1])
+    let master = skiff_recv_fd(console[0])
+    close(console[0])
+    #expect(master >= 0)
+    let exit = await ChildProcesses.shared.wait(helper.helper)
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+      if n <= 0 { break }  // EIO once the process has closed the terminal
+      output += buffer[..<n]
+    }
+    close(master)
+    #expect(exit == .exited(0))
+    let lines = String(decoding: output, as: UTF8.self).split(separator: "\r\n").map(String.init)
+    #expect(lines == ["/dev/pts/0", "24 80", "0", "ptmx"], "got \(lines)")
+    ContainerRuntime.signal(pid, SIGKILL)
+    _ = try await waitForExit(launch.exitPath)
   }
 
   @Test func readOnlyRootRefusesWrites() async throws {

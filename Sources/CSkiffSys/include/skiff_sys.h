@@ -70,6 +70,12 @@ int skiff_set_subreaper(void);
 /// Opens a new pseudo-terminal pair; returns 0 and the two fds.
 int skiff_openpty(int *master, int *slave);
 
+/// Sends descriptor `fd` over the unix socket `socket` (SCM_RIGHTS, one byte of data).
+int skiff_send_fd(int socket, int fd);
+
+/// Receives a descriptor sent with skiff_send_fd (close-on-exec); -1 on error or end of file.
+int skiff_recv_fd(int socket);
+
 /// Brings a network interface up (SIOCSIFFLAGS | IFF_UP) in the calling network namespace.
 int skiff_link_up(const char *name);
 

@@ -13,12 +13,20 @@ public struct ExecSpec: Codable, Sendable, Equatable {
   public var namespaces: [String]
   public var cgroups: [String]
   public var process: ProcessSpec
+  /// With `process.terminal`: a unix socket (this descriptor in the helper) over which the
+  /// helper sends the master of a terminal it opens inside the container's own /dev/pts, as
+  /// runc's `--console-socket` does. Without it the process gets the helper's stdio.
+  public var consoleSocket: Int32?
 
-  public init(targetPid: Int32, namespaces: [String] = ["ipc", "uts", "net", "pid", "mnt"], cgroups: [String] = [], process: ProcessSpec) {
+  public init(
+    targetPid: Int32, namespaces: [String] = ["ipc", "uts", "net", "pid", "mnt"], cgroups: [String] = [], process: ProcessSpec,
+    consoleSocket: Int32? = nil
+  ) {
     self.targetPid = targetPid
     self.namespaces = namespaces
     self.cgroups = cgroups
     self.process = process
+    self.consoleSocket = consoleSocket
   }
 }
 
@@ -36,6 +44,11 @@ public enum ExecProcess {
       return 255
     }
     _ = fcntl(reportFD, F_SETFD, FD_CLOEXEC)
+    if let console = spec.consoleSocket {
+      _ = fcntl(console, F_SETFD, FD_CLOEXEC)
+    } else {
+      close(4)
+    }
     // Open every namespace first: after joining the mount namespace, /proc/<pid> may differ.
     var fds: [(String, Int32)] = []
     for type in spec.namespaces {
@@ -58,6 +71,27 @@ public enum ExecProcess {
       }
       close(fd)
     }
+    // The terminal, opened now that this is the container's mount namespace: its /dev/pts,
+    // so `tty` in there names it. The master goes back to the daemon.
+    var terminal: Int32 = -1
+    if spec.process.terminal, let console = spec.consoleSocket {
+      var master: Int32 = -1
+      guard skiff_openpty(&master, &terminal) == 0 else {
+        ContainerShim.report(reportFD, StartReport(pid: nil, error: "open a terminal in the container: \(KernelSetup.errnoText())"))
+        return 255
+      }
+      _ = fcntl(terminal, F_SETFD, FD_CLOEXEC)
+      // 80x24 until the client's size arrives (a resize frame, a moment after the start):
+      // a 0x0 terminal makes programs that ask for its size fail.
+      _ = skiff_set_window_size(master, 24, 80)
+      let sent = skiff_send_fd(console, master)
+      close(master)
+      close(console)
+      guard sent == 0 else {
+        ContainerShim.report(reportFD, StartReport(pid: nil, error: "send the terminal to the daemon: \(KernelSetup.errnoText())"))
+        return 255
+      }
+    }
     var syncPipe: [Int32] = [-1, -1]
     _ = skiff_pipe2(&syncPipe, O_CLOEXEC)
     let child = fork()
@@ -65,6 +99,9 @@ public enum ExecProcess {
       close(syncPipe[0])
       skiff_reset_signals()
       setsid()
+      if terminal >= 0 {
+        for fd: Int32 in 0...2 { dup2(terminal, fd) }
+      }
       if spec.process.terminal { _ = skiff_set_controlling_tty(0) }
       let failure: RuntimeError
       do {
@@ -84,6 +121,7 @@ public enum ExecProcess {
       _exit(127)
     }
     close(syncPipe[1])
+    if terminal >= 0 { close(terminal) }
     // The terminal (or the daemon) delivers job-control signals to the process itself;
     // the exec helper only waits.
     for sig in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGPIPE] { signal(sig, SIG_IGN) }
