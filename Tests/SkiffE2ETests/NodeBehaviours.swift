@@ -65,17 +65,7 @@ struct NodeBehaviours {
     """
 
   @Test func badPodsShowKubernetesReasonsAndTheDaemonSurvivesARestart() async throws {
-    let cluster = try SkiffCluster("node")
-    try await cluster.up()
-    do {
-      try await run(cluster)
-    } catch {
-      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
-      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(30).joined(separator: "\n"))")
-      try await cluster.down()
-      throw error
-    }
-    try await cluster.down()
+    let cluster = try await SkiffCluster.run("node", run)
     #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(cluster.nodeNamespace)"))
     #expect(!SkiffCluster.readFile("/proc/self/mountinfo").contains(cluster.base))
   }

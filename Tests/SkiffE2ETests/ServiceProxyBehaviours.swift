@@ -68,17 +68,7 @@ struct ServiceProxyBehaviours {
     """
 
   @Test func spreadAffinityAndHairpin() async throws {
-    let cluster = try SkiffCluster("svc")
-    try await cluster.up()
-    do {
-      try await run(cluster)
-    } catch {
-      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
-      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(30).joined(separator: "\n"))")
-      try await cluster.down()
-      throw error
-    }
-    try await cluster.down()
+    try await SkiffCluster.run("svc", run)
   }
 
   func run(_ cluster: SkiffCluster) async throws {

@@ -145,6 +145,25 @@ final class SkiffCluster: @unchecked Sendable {
     try #require(result.status == 0)
   }
 
+  /// Starts a cluster, runs `body` on it, and stops it (`skiff down --purge`) whatever
+  /// happens; when `body` fails, the daemon log's tail goes into the test's issues.
+  /// Returns the stopped cluster, for checks of what it left behind.
+  @discardableResult
+  static func run(_ name: String, _ body: (SkiffCluster) async throws -> Void) async throws -> SkiffCluster {
+    let cluster = try SkiffCluster(name)
+    try await cluster.up()
+    do {
+      try await body(cluster)
+    } catch {
+      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
+      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(40).joined(separator: "\n"))")
+      try await cluster.down()
+      throw error
+    }
+    try await cluster.down()
+    return cluster
+  }
+
   /// Stops the cluster (`skiff down --purge`) and removes the test directories.
   func down() async throws {
     _ = try await skiff(["down", "--purge", "--node-namespace", nodeNamespace])

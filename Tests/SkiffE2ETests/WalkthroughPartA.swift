@@ -10,19 +10,12 @@ import Testing
   .serialized)
 struct WalkthroughPartA {
   @Test func hundredCallsOverOneConnectionLandOnOnePod() async throws {
-    let cluster = try SkiffCluster("part-a")
-    try await cluster.up()
-    do {
+    var podUIDs: [String] = []
+    let cluster = try await SkiffCluster.run("part-a") { cluster in
       try await run(cluster)
-    } catch {
-      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
-      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(30).joined(separator: "\n"))")
-      try await cluster.down()
-      throw error
+      podUIDs = try await cluster.skiff("get", "pod", "-n", "grpc-nosidecar", "-o", "json")
+        .stdout.matches(of: #/"uid": "([0-9a-f-]{36})"/#).map { String($0.1) }
     }
-    let podUIDs = try await cluster.skiff("get", "pod", "-n", "grpc-nosidecar", "-o", "json")
-      .stdout.matches(of: #/"uid": "([0-9a-f-]{36})"/#).map { String($0.1) }
-    try await cluster.down()
     // Nothing left behind: the node namespace, the cluster's mounts, the pods' cgroups.
     #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(cluster.nodeNamespace)"))
     let mounts = SkiffCluster.readFile("/proc/self/mountinfo")

@@ -38,17 +38,7 @@ struct WalkthroughPartB {
   }
 
   @Test func callsAlternateThenFollowTheVirtualServiceLive() async throws {
-    let cluster = try SkiffCluster("part-b")
-    try await cluster.up()
-    do {
-      try await run(cluster)
-    } catch {
-      let log = (try? String(contentsOfFile: cluster.dataDirectory + "/daemon.log", encoding: .utf8)) ?? ""
-      Issue.record("daemon log tail:\n\(log.split(separator: "\n").suffix(40).joined(separator: "\n"))")
-      try await cluster.down()
-      throw error
-    }
-    try await cluster.down()
+    try await SkiffCluster.run("part-b", run)
   }
 
   func run(_ cluster: SkiffCluster) async throws {
