@@ -1,8 +1,8 @@
-public import Logging
-public import SkiffAPI
+import Logging
+import SkiffAPI
 import SkiffNetwork
 import SkiffRuntime
-public import SkiffStore
+import SkiffStore
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 public import Logging
-public import SkiffAPI
+import SkiffAPI
 public import SkiffControllers
 public import SkiffNetwork
 public import SkiffRuntime

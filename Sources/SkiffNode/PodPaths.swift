@@ -1,4 +1,4 @@
-public import SkiffAPI
+import SkiffAPI
 
 /// Where a pod's files live on the node.
 public struct PodPaths: Sendable {
