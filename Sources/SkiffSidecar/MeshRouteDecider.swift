@@ -92,7 +92,7 @@ public final class MeshRouteDecider: RouteDecider {
         ForwardRoute(
           cluster: forward.cluster, endpoint: SkiffProxy.Endpoint(host: forward.endpoint.address, port: forward.endpoint.port),
           timeout: forward.timeout.map { .milliseconds($0.milliseconds) }, retry: Self.retryPolicy(forward.retry),
-          routeName: forward.route))
+          routeName: forward.route, delay: forward.delay.map { .milliseconds($0.milliseconds) }))
     case .localReply(let reply):
       return .localReply(Self.localReply(reply))
     case .passthrough:
@@ -182,11 +182,12 @@ public final class MeshRouteDecider: RouteDecider {
       case .noClusterFound: (.noClusterFound, "cluster_not_found")
       case .upstreamRequestTimeout: (.upstreamRequestTimeout, "response_timeout")
       case .upstreamOverflow: (.upstreamOverflow, "overflow")
-      case .faultInjected: ([], "fault_filter_abort")
+      case .faultInjected: (.faultInjected, "fault_filter_abort")
       case .some(let other): ([], other.rawValue)
       case nil: ([], "direct_response")
       }
-    return SkiffProxy.LocalReply(status: reply.status, body: reply.body, flags: flags, details: details)
+    return SkiffProxy.LocalReply(
+      status: reply.status, body: reply.body, flags: flags, details: details, delay: reply.delay.map { .milliseconds($0.milliseconds) })
   }
 
   static func upstreamOutcome(_ result: AttemptOutcome.Result) -> UpstreamOutcome? {

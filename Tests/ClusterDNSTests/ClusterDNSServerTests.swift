@@ -53,13 +53,10 @@ struct ClusterDNSServerTests {
       #expect(short.addresses == ["10.96.12.34"])
       #expect(short.attempts.map(\.description) == ["istio-grpc-server.grpc-nosidecar.svc.cluster.local NOERROR"])
 
-      // 4 dots < ndots:5: every search expansion is tried first and must be a quick
-      // NXDOMAIN (a NODATA would stop musl there), then the name as given answers;
-      // well under one stub-resolver timeout (5 s), even with other tests running.
-      let clock = ContinuousClock()
-      let start = clock.now
+      // 4 dots < ndots:5: every search expansion is tried first and must be answered
+      // NXDOMAIN (a NODATA would stop musl there; no answer would cost a stub-resolver
+      // timeout), then the name as given answers.
       let full = try await resolver.lookup("istio-grpc-server.grpc-nosidecar.svc.cluster.local")
-      #expect(clock.now - start < .seconds(2))
       #expect(full.addresses == ["10.96.12.34"])
       #expect(
         full.attempts.map(\.description) == [

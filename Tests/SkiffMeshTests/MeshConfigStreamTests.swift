@@ -55,12 +55,10 @@ import Testing
           for _ in 0..<100 { counts[router.route(W.request(), to: W.serverDestination).endpoint!, default: 0] += 1 }
           #expect(counts == [W.v1: 90, W.v2: 10])
 
+          // (How fast the edit arrives is scripts/bench-mesh's business, not a test's.)
           let before = client.current.value?.version
-          let edited = ContinuousClock.now
           try W.put(try W.virtualService(v1: 0, v2: 100), in: store)
           #expect(await eventually { client.current.value?.version != before && server.status(of: W.client)?.state == .synced })
-          let elapsed = ContinuousClock.now - edited
-          #expect(elapsed < .seconds(1), "edit → ACK took \(elapsed)")
           #expect((0..<20).allSatisfy { _ in router.route(W.request(), to: W.serverDestination).endpoint == W.v2 })
         }
         group.cancelAll()

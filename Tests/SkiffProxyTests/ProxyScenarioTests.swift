@@ -21,15 +21,27 @@ final class ScriptedDecider: RouteDecider {
   let inner: RoundRobinDecider
   let connectionDecision: ConnectionDecision
   let outcomes = Mutex<[AttemptOutcome]>([])
+  /// A fault-injected delay on every forwarded request.
+  let delay: Duration?
+  /// Answer every request with this instead of forwarding it.
+  let reply: LocalReply?
 
-  init(endpoints: [Endpoint], timeout: Duration? = nil, retry: SkiffProxy.RetryPolicy = .none, connection: ConnectionDecision = .http2) {
+  init(
+    endpoints: [Endpoint], timeout: Duration? = nil, retry: SkiffProxy.RetryPolicy = .none, connection: ConnectionDecision = .http2,
+    delay: Duration? = nil, reply: LocalReply? = nil
+  ) {
     inner = RoundRobinDecider(cluster: "outbound|8080||greeter.default.svc.cluster.local", endpoints: endpoints, timeout: timeout, retry: retry)
     connectionDecision = connection
+    self.delay = delay
+    self.reply = reply
   }
 
   func decideConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { connectionDecision }
   func decide(_ request: RequestHead, connection: DownstreamConnectionInfo) -> RouteDecision {
-    inner.decide(request, connection: connection)
+    if let reply { return .localReply(reply) }
+    guard case .forward(var route) = inner.decide(request, connection: connection) else { return inner.decide(request, connection: connection) }
+    route.delay = delay
+    return .forward(route)
   }
   func attemptFinished(_ outcome: AttemptOutcome) { outcomes.withLock { $0.append(outcome) } }
 }
@@ -250,6 +262,49 @@ func plainRequest() -> HeaderBlock {
       #expect(responses[grpc]?.headers?["grpc-status"] == "14")
       #expect(responses[grpc]?.headers?["grpc-message"] == "upstream request timeout")
       #expect(log.entries.allSatisfy { $0.flags == .upstreamRequestTimeout })
+      try await client.run { $0.close() }
+    }
+  }
+
+  // MARK: Fault injection
+
+  /// A VirtualService `fault.delay`: the request waits, then goes upstream; the route timeout
+  /// (shorter than the delay here) starts only after it, as Envoy's fault filter runs first.
+  @Test func faultDelayHoldsTheRequestThenForwardsIt() async throws {
+    let live = try await TestUpstream.start(name: "live", group: group)
+    defer { Task { await live.stop() } }
+    let decider = ScriptedDecider(endpoints: [live.endpoint], timeout: .seconds(2), delay: .milliseconds(300))
+    try await withProxy(decider: decider, group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let start = ContinuousClock.now
+      let id = try await client.run { $0.send(greeterRequest(), body: ByteBuffer(string: "x")) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let elapsed = ContinuousClock.now - start
+      let response = try await client.run { $0.responses[id] }
+      #expect(response?.headers?["x-upstream"] == "live")
+      #expect(response?.trailers?["grpc-status"] == "0")
+      #expect(elapsed >= .milliseconds(300), "answered after \(elapsed), before the injected delay ended")
+      #expect(log.entries.map(\.flags) == [.delayInjected])
+      #expect(log.entries.first?.flags.description == "DI")
+      try await client.run { $0.close() }
+    }
+  }
+
+  /// `fault.abort` with a delay: the abort's status after the delay, flags `DI,FI`.
+  @Test func faultAbortAfterADelay() async throws {
+    let reply = LocalReply(
+      status: 503, body: "fault filter abort", flags: .faultInjected, details: "fault_filter_abort", delay: .milliseconds(100))
+    try await withProxy(decider: ScriptedDecider(endpoints: [], reply: reply), group: group) { _, address, log in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let start = ContinuousClock.now
+      let id = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      #expect(ContinuousClock.now - start >= .milliseconds(100))
+      let response = try await client.run { $0.responses[id] }
+      #expect(response?.status == "503")
+      #expect(String(buffer: response!.body) == "fault filter abort")
+      #expect(log.entries.first?.flags.description == "DI,FI")
+      #expect(log.entries.first?.responseCodeDetails == "fault_filter_abort")
       try await client.run { $0.close() }
     }
   }

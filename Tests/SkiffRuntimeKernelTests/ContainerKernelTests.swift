@@ -61,11 +61,14 @@ struct ContainerKernelTests {
     throw RuntimeError(stage: "test", "container did not exit")
   }
 
-  /// The log's message text, as `kubectl logs` shows it.
-  func logText(_ path: String) throws -> [String] {
-    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+  /// The log's message text, as `kubectl logs` shows it; only one stream's with `stream`
+  /// (stdout and stderr are separate pipes: their lines interleave in no set order).
+  func logText(_ path: String, stream: String? = nil) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
       let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-      return parts.count == 4 ? String(parts[3]) : ""
+      guard parts.count == 4 else { return "" }
+      if let stream, parts[1] != stream { return nil }
+      return String(parts[3])
     }
   }
 
@@ -80,7 +83,7 @@ struct ContainerKernelTests {
     let record = try await waitForExit(launch.exitPath)
     #expect(record.exitCode == 3)
     let lines = try logText(launch.logPath)
-    #expect(lines.first == "pod-p1")
+    #expect(try logText(launch.logPath, stream: "stdout").first == "pod-p1")
     #expect(lines.contains("pid=1"))
     #expect(lines.contains("CapBnd:\t00000000a80425fb"), "Docker's default capability set: \(lines)")
     #expect(lines.contains("Seccomp:\t2"))

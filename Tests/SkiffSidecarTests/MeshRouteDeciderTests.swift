@@ -162,6 +162,40 @@ struct MeshRouteDeciderTests {
     #expect(decider.decide(Fixture.call, connection: connection).summary == "503 NC")
   }
 
+  /// A VirtualService's `fault`: the delay rides on the forwarded route (DI in the proxy), an
+  /// abort becomes a local reply with Envoy's FI flag, delayed when both are set.
+  @Test func faultDelayAndAbortReachTheDataPlane() throws {
+    let decider = MeshRouteDecider()
+    let delayed = [
+      Route(
+        name: "slow", action: .weightedClusters([.init(cluster: Fixture.all, weight: 100)]),
+        fault: FaultPolicy(delay: .init(fixedDelay: .milliseconds(250), percentage: 100)))
+    ]
+    try decider.update(to: Fixture.snapshot(routes: delayed))
+    let connection = try Fixture.outbound(to: "10.96.0.20", 8080)
+    guard case .forward(let route) = decider.decide(Fixture.call, connection: connection) else {
+      Issue.record("a delayed route still forwards")
+      return
+    }
+    #expect(route.delay == .milliseconds(250))
+
+    let aborted = [
+      Route(
+        name: "broken", action: .weightedClusters([.init(cluster: Fixture.all, weight: 100)]),
+        fault: FaultPolicy(
+          delay: .init(fixedDelay: .milliseconds(100), percentage: 100), abort: .init(httpStatus: 503, percentage: 100)))
+    ]
+    try decider.update(to: Fixture.snapshot(routes: aborted))
+    guard case .localReply(let reply) = decider.decide(Fixture.call, connection: connection) else {
+      Issue.record("an aborted route answers locally")
+      return
+    }
+    #expect(reply.status == 503)
+    #expect(reply.flags == .faultInjected)
+    #expect(reply.details == "fault_filter_abort")
+    #expect(reply.delay == .milliseconds(100))
+  }
+
   @Test func aRetryAvoidsTheEndpointAlreadyTried() throws {
     let decider = MeshRouteDecider()
     try decider.update(to: Fixture.snapshot())

@@ -73,6 +73,8 @@ final class ProxyStream {
   var routeTimer: Scheduled<Void>?
   var perTryTimer: Scheduled<Void>?
   var retryTimer: Scheduled<Void>?
+  /// A fault-injected delay in progress: nothing is forwarded or answered until it ends.
+  var delayTimer: Scheduled<Void>?
   var finished = false
 
   init(loop: ProxyLoop, downstream: DownstreamConnection, streamID: Int32, headers: HeaderBlock) {
@@ -95,11 +97,24 @@ final class ProxyStream {
     requestEnded = endStream
     switch loop.engine.decider.decide(head, connection: downstream.info) {
     case .localReply(let reply):
-      sendLocalReply(reply)
+      afterInjectedDelay(reply.delay) { [self] in sendLocalReply(reply) }
     case .forward(let route):
       self.route = route
-      if requestEnded { startRouteTimer() }
-      startAttempt(route.endpoint)
+      afterInjectedDelay(route.delay) { [self] in
+        if requestEnded { startRouteTimer() }
+        startAttempt(route.endpoint)
+      }
+    }
+  }
+
+  /// Runs `next` now, or after a fault-injected delay (the request's body waits meanwhile).
+  func afterInjectedDelay(_ delay: Duration?, _ next: @escaping () -> Void) {
+    guard let delay, delay > .zero else { return next() }
+    flags.insert(.delayInjected)
+    delayTimer = loop.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [self] in
+      delayTimer = nil
+      guard !finished, !isResponseDone else { return }
+      next()
     }
   }
 
@@ -475,7 +490,7 @@ final class ProxyStream {
   /// Starts the route timeout once the request has ended (Envoy's semantics), honouring a
   /// shorter `grpc-timeout`.
   func startRouteTimer() {
-    guard routeTimer == nil, let route, !isResponseDone else { return }
+    guard routeTimer == nil, delayTimer == nil, let route, !isResponseDone else { return }
     var timeout = route.timeout
     if let header = head.headers["grpc-timeout"], let grpcTimeout = Self.parseGRPCTimeout(header) {
       timeout = min(timeout ?? grpcTimeout, grpcTimeout)
@@ -562,6 +577,8 @@ final class ProxyStream {
     finished = true
     routeTimer?.cancel()
     routeTimer = nil
+    delayTimer?.cancel()
+    delayTimer = nil
     body.removeAll()
     let elapsed = (NIODeadline.now() - started).nanoseconds
     let duration = Int(elapsed / 1_000_000)

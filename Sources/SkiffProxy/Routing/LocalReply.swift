@@ -10,12 +10,15 @@ public struct LocalReply: Sendable, Hashable {
   public var flags: ResponseFlags
   /// `%RESPONSE_CODE_DETAILS%` (`no_healthy_upstream`, `route_not_found`, ...).
   public var details: String
+  /// Fault injection: wait this long before answering (flag `DI`).
+  public var delay: Duration?
 
-  public init(status: Int, body: String, flags: ResponseFlags, details: String) {
+  public init(status: Int, body: String, flags: ResponseFlags, details: String, delay: Duration? = nil) {
     self.status = status
     self.body = body
     self.flags = flags
     self.details = details
+    self.delay = delay
   }
 
   /// 503 `no healthy upstream` (UH): the cluster has no endpoint.

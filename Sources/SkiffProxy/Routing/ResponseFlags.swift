@@ -16,6 +16,8 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable, CustomStringConverti
   public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 10)  // DPE
   public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 11)  // UPE
   public static let noClusterFound = ResponseFlags(rawValue: 1 << 12)  // NC
+  public static let delayInjected = ResponseFlags(rawValue: 1 << 13)  // DI
+  public static let faultInjected = ResponseFlags(rawValue: 1 << 14)  // FI
 
   /// Short names in Envoy's order (`UF,URX`).
   static let names: [(ResponseFlags, String)] = [
@@ -24,6 +26,7 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable, CustomStringConverti
     (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"), (.noRouteFound, "NR"),
     (.downstreamConnectionTermination, "DC"), (.upstreamRetryLimitExceeded, "URX"),
     (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
+    (.delayInjected, "DI"), (.faultInjected, "FI"),
   ]
 
   /// `UF,URX`, or `-` when none.

@@ -76,13 +76,20 @@ public struct ForwardRoute: Sendable {
   public var retry: RetryPolicy
   /// Shown as `%ROUTE_NAME%` in the access log.
   public var routeName: String?
+  /// Fault injection: wait this long before forwarding (flag `DI`); the route timeout starts
+  /// after it, as Envoy's fault filter runs before its router.
+  public var delay: Duration?
 
-  public init(cluster: String, endpoint: Endpoint, timeout: Duration? = nil, retry: RetryPolicy = .none, routeName: String? = nil) {
+  public init(
+    cluster: String, endpoint: Endpoint, timeout: Duration? = nil, retry: RetryPolicy = .none, routeName: String? = nil,
+    delay: Duration? = nil
+  ) {
     self.cluster = cluster
     self.endpoint = endpoint
     self.timeout = timeout
     self.retry = retry
     self.routeName = routeName
+    self.delay = delay
   }
 }
 
