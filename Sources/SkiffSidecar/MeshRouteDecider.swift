@@ -187,7 +187,8 @@ public final class MeshRouteDecider: RouteDecider {
       case nil: ([], "direct_response")
       }
     return SkiffProxy.LocalReply(
-      status: reply.status, body: reply.body, flags: flags, details: details, delay: reply.delay.map { .milliseconds($0.milliseconds) })
+      status: reply.status, body: reply.body, flags: flags, details: details, delay: reply.delay.map { .milliseconds($0.milliseconds) },
+      grpcStatus: reply.grpcStatusOverride, headers: reply.headers.map { (name: $0.name, value: $0.value) })
   }
 
   static func upstreamOutcome(_ result: AttemptOutcome.Result) -> UpstreamOutcome? {

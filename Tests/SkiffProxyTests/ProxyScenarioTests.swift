@@ -290,21 +290,26 @@ func plainRequest() -> HeaderBlock {
     }
   }
 
-  /// `fault.abort` with a delay: the abort's status after the delay, flags `DI,FI`.
+  /// `fault.abort` with a delay: the abort's status after the delay, flags `DI,FI`; gRPC
+  /// callers get the abort's own `grpcStatus` (8, RESOURCE_EXHAUSTED here), not one mapped
+  /// from the HTTP status.
   @Test func faultAbortAfterADelay() async throws {
     let reply = LocalReply(
-      status: 503, body: "fault filter abort", flags: .faultInjected, details: "fault_filter_abort", delay: .milliseconds(100))
+      status: 503, body: "fault filter abort", flags: .faultInjected, details: "fault_filter_abort", delay: .milliseconds(100),
+      grpcStatus: 8)
     try await withProxy(decider: ScriptedDecider(endpoints: [], reply: reply), group: group) { _, address, log in
       let client = try await TestClient.connect(to: address, on: group.next())
       let start = ContinuousClock.now
-      let id = try await client.run { $0.send(plainRequest()) }
-      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      let (plain, grpc) = try await client.run { ($0.send(plainRequest()), $0.send(greeterRequest())) }
+      #expect(try await eventually { try await client.run { $0.responses[plain]?.ended == true && $0.responses[grpc]?.ended == true } })
       #expect(ContinuousClock.now - start >= .milliseconds(100))
-      let response = try await client.run { $0.responses[id] }
-      #expect(response?.status == "503")
-      #expect(String(buffer: response!.body) == "fault filter abort")
-      #expect(log.entries.first?.flags.description == "DI,FI")
-      #expect(log.entries.first?.responseCodeDetails == "fault_filter_abort")
+      let responses = try await client.run { $0.responses }
+      #expect(responses[plain]?.status == "503")
+      #expect(String(buffer: responses[plain]!.body) == "fault filter abort")
+      #expect(responses[grpc]?.headers?["grpc-status"] == "8")
+      #expect(responses[grpc]?.headers?["grpc-message"] == "fault filter abort")
+      #expect(log.entries.map(\.flags.description) == ["DI,FI", "DI,FI"])
+      #expect(log.entries.allSatisfy { $0.responseCodeDetails == "fault_filter_abort" })
       try await client.run { $0.close() }
     }
   }

@@ -194,6 +194,20 @@ struct MeshRouteDeciderTests {
     #expect(reply.flags == .faultInjected)
     #expect(reply.details == "fault_filter_abort")
     #expect(reply.delay == .milliseconds(100))
+    #expect(reply.grpcStatus == nil)
+
+    let grpcAborted = [
+      Route(
+        name: "exhausted", action: .weightedClusters([.init(cluster: Fixture.all, weight: 100)]),
+        fault: FaultPolicy(abort: .init(grpcStatus: 8, percentage: 100)))
+    ]
+    try decider.update(to: Fixture.snapshot(routes: grpcAborted))
+    guard case .localReply(let grpcReply) = decider.decide(Fixture.call, connection: connection) else {
+      Issue.record("an aborted route answers locally")
+      return
+    }
+    #expect(grpcReply.grpcStatus == 8)
+    #expect(grpcReply.grpcStatusForCallers == 8)
   }
 
   @Test func aRetryAvoidsTheEndpointAlreadyTried() throws {

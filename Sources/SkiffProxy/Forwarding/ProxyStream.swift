@@ -542,7 +542,7 @@ final class ProxyStream {
     routeTimer?.cancel()
     let (headers, replyBody) = reply.response(grpc: isGRPC, allocator: loop.allocator)
     responseCode = isGRPC ? 200 : reply.status
-    if isGRPC { grpcStatus = LocalReply.grpcStatus(forHTTPStatus: reply.status) }
+    if isGRPC { grpcStatus = reply.grpcStatusForCallers }
     response = .finished
     ds.submitResponse(streamID: downstreamID, headers: headers, endStream: replyBody == nil)
     if let replyBody {

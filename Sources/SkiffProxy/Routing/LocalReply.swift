@@ -12,14 +12,38 @@ public struct LocalReply: Sendable, Hashable {
   public var details: String
   /// Fault injection: wait this long before answering (flag `DI`).
   public var delay: Duration?
+  /// The `grpc-status` for gRPC callers instead of the one mapped from `status` (a fault
+  /// abort's `grpcStatus`).
+  public var grpcStatus: Int?
+  /// Extra response headers, for plain HTTP (`location` of a redirect).
+  public var headers: [(name: String, value: String)]
 
-  public init(status: Int, body: String, flags: ResponseFlags, details: String, delay: Duration? = nil) {
+  public init(
+    status: Int, body: String, flags: ResponseFlags, details: String, delay: Duration? = nil, grpcStatus: Int? = nil,
+    headers: [(name: String, value: String)] = []
+  ) {
     self.status = status
     self.body = body
     self.flags = flags
     self.details = details
     self.delay = delay
+    self.grpcStatus = grpcStatus
+    self.headers = headers
   }
+
+  public static func == (a: LocalReply, b: LocalReply) -> Bool {
+    a.status == b.status && a.body == b.body && a.flags == b.flags && a.details == b.details && a.delay == b.delay
+      && a.grpcStatus == b.grpcStatus && a.headers.elementsEqual(b.headers, by: { $0.name == $1.name && $0.value == $1.value })
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(status)
+    hasher.combine(body)
+    hasher.combine(details)
+  }
+
+  /// What gRPC callers get as `grpc-status`.
+  public var grpcStatusForCallers: Int { grpcStatus ?? LocalReply.grpcStatus(forHTTPStatus: status) }
 
   /// 503 `no healthy upstream` (UH): the cluster has no endpoint.
   public static let noHealthyUpstream = LocalReply(status: 503, body: "no healthy upstream", flags: .noHealthyUpstream, details: "no_healthy_upstream")
@@ -50,12 +74,13 @@ public struct LocalReply: Sendable, Hashable {
       var headers = HeaderBlock(capacity: 96 + body.utf8.count)
       headers.add(name: ":status", value: "200")
       headers.add(name: "content-type", value: "application/grpc")
-      headers.add(name: "grpc-status", value: String(LocalReply.grpcStatus(forHTTPStatus: status)))
+      headers.add(name: "grpc-status", value: String(grpcStatusForCallers))
       if !body.isEmpty { headers.add(name: "grpc-message", value: LocalReply.percentEncode(body)) }
       return (headers, nil)
     }
     var headers = HeaderBlock(capacity: 64)
     headers.add(name: ":status", value: String(status))
+    for header in self.headers { headers.add(name: header.name, value: header.value) }
     guard !body.isEmpty else { return (headers, nil) }
     headers.add(name: "content-length", value: String(body.utf8.count))
     headers.add(name: "content-type", value: "text/plain")
