@@ -61,6 +61,9 @@ public final class MeshRouteDecider: RouteDecider {
       guard let listener = router.inboundListener(port: destination.port) else {
         return .passthrough(cluster: "InboundPassthroughCluster", endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: destination.port))
       }
+      // gRPC and HTTP/2 ports are terminated, so each inbound request is logged and counted
+      // (Istio's inbound listener); others are spliced to the application.
+      if listener.protocol == .grpc || listener.protocol == .http2 { return .http2 }
       return .passthrough(cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort))
     }
     switch router.listener(for: destination) {
@@ -85,6 +88,14 @@ public final class MeshRouteDecider: RouteDecider {
   public func decide(_ request: SkiffProxy.RequestHead, connection: DownstreamConnectionInfo) -> SkiffProxy.RouteDecision {
     guard let router = router.value, let destination = Self.destination(of: connection) else {
       return .localReply(.noRoute)
+    }
+    if connection.localAddress?.port == inboundPort {
+      // Inbound: every request to the application on loopback, Istio's `inbound|PORT||`
+      // cluster and `default` route; no retries.
+      guard let listener = router.inboundListener(port: destination.port) else { return .localReply(.noRoute) }
+      return .forward(
+        ForwardRoute(
+          cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort), routeName: "default"))
     }
     switch router.route(Self.meshHead(request), to: destination) {
     case .forward(let forward):

@@ -66,6 +66,12 @@ struct WalkthroughPartB {
     #expect(alternating.filter { $0 == v1 }.count == 50)
     #expect(alternating.filter { $0 == v2 }.count == 50)
     #expect(zip(alternating, alternating.dropFirst()).allSatisfy { $0 != $1 }, "strictly alternating: \(alternating.prefix(6))")
+    // Each side's sidecar logs the calls it saw: outbound in the client's, inbound in the servers'.
+    let clientLog = try await cluster.skiff("logs", "-n", ns, client, "-c", "istio-proxy")
+    #expect(clientLog.lines.filter { $0.contains(" outbound|8080||istio-grpc-server.\(ns).svc.cluster.local ") }.count == 100)
+    let v1Log = try await cluster.skiff("logs", "-n", ns, v1, "-c", "istio-proxy")
+    let inbound = v1Log.lines.filter { $0.contains("\"POST /helloworld.Greeter/SayHello HTTP/2\" 200 ") && $0.contains(" inbound|8080|| ") }
+    #expect(inbound.count == 50, "\(v1Log.lines.suffix(3))")
 
     // DestinationRule + VirtualService 90/10.
     _ = try await cluster.skiff("apply", "-n", ns, "-f", cluster.examples + "/dr-istio-grpc-server.yaml")

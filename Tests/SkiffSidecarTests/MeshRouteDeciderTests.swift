@@ -140,10 +140,22 @@ struct MeshRouteDeciderTests {
     #expect(decider.decideConnection(try Fixture.outbound(to: "192.0.2.7", 443)).summary == "PassthroughCluster 192.0.2.7:443")
   }
 
-  @Test func inboundConnectionsGoToTheApplicationOnLoopback() throws {
+  /// Inbound gRPC is terminated and each call goes to the application on loopback as
+  /// `inbound|8080||` (so the server's sidecar logs and counts it); ports without a listener
+  /// are spliced through.
+  @Test func inboundCallsGoToTheApplicationOnLoopback() throws {
     let decider = MeshRouteDecider()
     try decider.update(to: Fixture.snapshot())
-    #expect(decider.decideConnection(try Fixture.inbound(port: 8080)).summary == "inbound|8080|| 127.0.0.1:8081")
+    let inbound = try Fixture.inbound(port: 8080)
+    #expect(decider.decideConnection(inbound).summary == "http2")
+    guard case .forward(let route) = decider.decide(Fixture.call, connection: inbound) else {
+      Issue.record("an inbound call is forwarded")
+      return
+    }
+    #expect(route.cluster == "inbound|8080||")
+    #expect(route.endpoint == SkiffProxy.Endpoint(host: "127.0.0.1", port: 8081))
+    #expect(route.routeName == "default")
+    #expect(route.retry.attempts == 0)
     #expect(decider.decideConnection(try Fixture.inbound(port: 9000)).summary == "InboundPassthroughCluster 127.0.0.1:9000")
   }
 

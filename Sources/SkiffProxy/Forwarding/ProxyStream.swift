@@ -596,7 +596,9 @@ final class ProxyStream {
         durationMilliseconds: duration, upstreamServiceTimeMilliseconds: upstreamServiceTime,
         forwardedFor: headers["x-forwarded-for"], userAgent: headers["user-agent"], requestID: headers["x-request-id"],
         authority: head.authority, upstreamHost: endpoint?.description, upstreamCluster: route?.cluster,
-        upstreamLocalAddress: lastUpstreamLocalAddress, downstreamLocalAddress: downstream.info.localAddress?.hostPort,
+        upstreamLocalAddress: lastUpstreamLocalAddress,
+        // Envoy logs the original destination a captured connection was bound for.
+        downstreamLocalAddress: (downstream.info.originalDestination ?? downstream.info.localAddress)?.hostPort,
         downstreamRemoteAddress: downstream.info.remoteAddress?.hostPort, routeName: route?.routeName))
   }
 
