@@ -61,9 +61,10 @@ public final class MeshRouteDecider: RouteDecider {
       guard let listener = router.inboundListener(port: destination.port) else {
         return .passthrough(cluster: "InboundPassthroughCluster", endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: destination.port))
       }
-      // gRPC and HTTP/2 ports are terminated, so each inbound request is logged and counted
-      // (Istio's inbound listener); others are spliced to the application.
-      if listener.protocol == .grpc || listener.protocol == .http2 { return .http2 }
+      // gRPC ports are terminated, so each inbound call is logged and counted (Istio's inbound
+      // listener); others are spliced to the application: an HTTP/1.1 httpGet probe from the
+      // node may arrive on an HTTP/2 port, and Skiff does not rewrite probes as Istio does.
+      if listener.protocol == .grpc { return .http2 }
       return .passthrough(cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort))
     }
     switch router.listener(for: destination) {
