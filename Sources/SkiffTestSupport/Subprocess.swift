@@ -216,16 +216,7 @@ public final class Subprocess: Sendable {
     /// Reads until end of file on a blocking thread, then closes the read end.
     public func readToEnd() async -> [UInt8] {
       await onBlockingThread {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-          let n = buffer.withUnsafeMutableBytes { Glibc.read(self.read, $0.baseAddress, $0.count) }
-          if n > 0 {
-            bytes.append(contentsOf: buffer[..<n])
-          } else if n == 0 || errno != EINTR {
-            break
-          }
-        }
+        let bytes = ContainerShim.readAllBytes(self.read)
         close(self.read)
         return bytes
       }

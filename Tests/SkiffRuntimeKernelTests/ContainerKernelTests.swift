@@ -152,13 +152,8 @@ struct ContainerKernelTests {
     close(console[0])
     #expect(master >= 0)
     let exit = await ChildProcesses.shared.wait(helper.helper)
-    var output: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-      if n <= 0 { break }  // EIO once the process has closed the terminal
-      output += buffer[..<n]
-    }
+    // Read until EIO: the process and everything it started have closed the terminal.
+    let output = ContainerShim.readAllBytes(master)
     close(master)
     #expect(exit == .exited(0))
     let lines = String(decoding: output, as: UTF8.self).split(separator: "\r\n").map(String.init)
@@ -192,14 +187,6 @@ extension ContainerKernelTests {
     let fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return "" }
     defer { close(fd) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
-      out += buffer[0..<n]
-    }
-    return String(decoding: out, as: UTF8.self)
+    return String(decoding: ContainerShim.readAllBytes(fd), as: UTF8.self)
   }
 }

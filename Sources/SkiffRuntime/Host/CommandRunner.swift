@@ -76,16 +76,7 @@ public struct HostCommands: CommandRunning {
     return CommandResult(exit: exit, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
   }
 
-  static func readAll(_ fd: Int32) -> [UInt8] {
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 16384)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { return out }
-      out += buffer[0..<n]
-    }
-  }
+  static func readAll(_ fd: Int32) -> [UInt8] { ContainerShim.readAll(fd) }
 
   static func locate(_ program: String) -> String {
     for dir in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"] {
