@@ -11,6 +11,7 @@ public import SkiffStore
 public final class APIHandler: HTTPRequestHandler {
   public let registry: ObjectRegistry
   let discovery: Discovery
+  let openAPI: OpenAPIDocuments
   let logger: Logger
   /// Answers subresources the registry does not own (`pods/log`), by resource/subresource.
   let subresources: [String: any SubresourceHandler]
@@ -23,6 +24,7 @@ public final class APIHandler: HTTPRequestHandler {
   ) {
     self.registry = registry
     self.discovery = Discovery(kinds: registry.kinds.map { $0.resourceInfo })
+    self.openAPI = OpenAPIDocuments(kinds: registry.kinds)
     self.subresources = subresources
     self.extensions = extensions
     self.logger = logger
@@ -53,8 +55,20 @@ public final class APIHandler: HTTPRequestHandler {
       return json(.ok, discovery.coreVersions)
     case "/apis", "/apis/":
       return json(.ok, discovery.groupList)
+    case "/openapi/v3", "/openapi/v3/":
+      return json(.ok, openAPI.index)
     default:
       break
+    }
+    if request.path.hasPrefix("/openapi/v3/") {
+      let key = String(request.path.dropFirst("/openapi/v3/".count))
+      guard let document = openAPI.documents[key] else {
+        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      }
+      var headers: HTTPHeaders = ["Content-Type": "application/json", "ETag": "\"\(openAPI.hashes[key]!)\""]
+      // A URL with the content's hash never changes: clients may keep it (as the apiserver says).
+      headers.add(name: "Cache-Control", value: request.queryValue("hash") == openAPI.hashes[key] ? "public, immutable" : "no-cache, private")
+      return HTTPResponse(status: .ok, headers: headers, body: .bytes(document))
     }
     if let (_, handler) = extensions.first(where: { request.path.hasPrefix($0.key) }) {
       return try await handler(request)

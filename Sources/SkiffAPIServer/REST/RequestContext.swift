@@ -27,6 +27,28 @@ struct RequestContext {
   func bodyJSON() throws(Status) -> JSONValue {
     let bytes = request.bodyBytes
     guard !bytes.isEmpty else { throw Status.badRequest("the request body is empty: an object is required") }
+    let mediaType = request.headers["Content-Type"].first?.split(separator: ";").first
+      .map { $0.lowercased().filter { $0 != " " } } ?? "application/json"
+    switch mediaType {
+    case "application/json", "*/*", "":
+      break
+    case "application/yaml":
+      do {
+        let documents = try YAML.parseStream(bytes: bytes)
+        guard documents.count == 1 else {
+          throw Status.badRequest("the request body must hold one YAML document, not \(documents.count)")
+        }
+        return documents[0].value
+      } catch let error as Status {
+        throw error
+      } catch {
+        throw Status.badRequest("couldn't get version/kind; yaml parse error: \(error)")
+      }
+    default:
+      // As the apiserver answers a client that sent protobuf (client-go then retries in JSON).
+      throw Status(code: 415, reason: "UnsupportedMediaType",
+        message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+    }
     do {
       return try JSONValue(parsing: bytes)
     } catch {
