@@ -110,4 +110,25 @@ struct TableTests {
       #expect(rows(second["object"] ?? .null).first?.first == "second")
     }
   }
+
+  /// `kubectl get -w` lists, then watches from the list's resourceVersion: the columns come
+  /// first as a BOOKMARK whose Table has no rows (kubectl prints every event it gets).
+  @Test func watchFromAVersionSendsColumnsWithoutARow() async throws {
+    try await TestCluster.with { cluster in
+      let c = cluster.client
+      let list = try await c.get("/api/v1/namespaces/default/configmaps")
+      let version = try #require(list.json.at("metadata.resourceVersion")?.stringValue)
+      let watch = try await c.watch(
+        "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(version)", headers: Self.kubectlAccept)
+      defer { watch.close() }
+      let bookmark = try await watch.next()
+      #expect(bookmark["type"] == "BOOKMARK")
+      #expect(columns(bookmark["object"] ?? .null) == ["Name", "Data", "Age"])
+      #expect(rows(bookmark["object"] ?? .null).isEmpty)
+      #expect(try await c.post("/api/v1/namespaces/default/configmaps", Objects.configMap("later")).status == 201)
+      let added = try await watch.next()
+      #expect(added["type"] == "ADDED")
+      #expect(rows(added["object"] ?? .null).map { $0.first } == ["later"])
+    }
+  }
 }

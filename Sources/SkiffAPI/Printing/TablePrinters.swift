@@ -113,7 +113,7 @@ public enum TablePrinters {
             containers.compactMap { $0["image"]?.stringValue }.joined(separator: ","))
   }
 
-  static func selectorText(_ selector: JSONValue?) -> String {
+  public static func selectorText(_ selector: JSONValue?) -> String {
     guard let selector else { return "<none>" }
     var parts = (selector["matchLabels"]?.objectValue ?? JSONObject()).map { "\($0.key)=\($0.value.stringValue ?? "")" }.sorted()
     for expression in selector["matchExpressions"]?.arrayValue ?? [] {

@@ -69,7 +69,11 @@ extension APIHandler {
       }
       if table && initial.isEmpty {
         // kubectl get -w prints the header from the first Table; send the columns now.
-        continuation.yield(line("BOOKMARK", JSONValue.object(["kind": .string(info.kind), "apiVersion": .string(info.apiVersion), "metadata": ["resourceVersion": .string(String(store.revision))]])))
+        // A Table with no rows: kubectl prints every event it gets, bookmarks too.
+        let columns = TablePrinters.table(
+          for: [], info: info, revision: store.revision, now: Timestamp.now(), includeObject: includeObject)
+        sentColumns = true
+        continuation.yield((["type": "BOOKMARK", "object": columns] as JSONValue).jsonBytes() + [0x0a])
       }
       let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
       let matches = { (object: JSONValue) in labels.matches(object: object) && (fields?.matches(object) ?? true) }

@@ -100,6 +100,9 @@ public final class APIHandler: HTTPRequestHandler {
     if path.subresource == "status" && !info.hasStatus {
       throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
     }
+    if path.subresource == "scale", Self.hasScale(info), let name = path.name {
+      return try scale(RequestContext(request: request, info: info, version: path.version, namespace: namespace), name: name)
+    }
     if let sub = path.subresource, sub != "status" {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
         throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")

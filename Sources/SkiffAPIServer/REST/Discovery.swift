@@ -60,6 +60,12 @@ struct Discovery {
           "kind": .string(k.kind), "verbs": ["get", "patch", "update"],
         ])
       }
+      if k.group == "apps" && (k.kind == "Deployment" || k.kind == "ReplicaSet") {
+        resources.append([
+          "name": .string("\(k.plural)/scale"), "singularName": "", "namespaced": true,
+          "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"],
+        ])
+      }
       if k.group == "" && k.kind == "Pod" {
         for sub in ["log", "exec", "attach", "portforward"] {
           resources.append([
