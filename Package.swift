@@ -202,6 +202,12 @@ let package = Package(
       dependencies: ["SkiffAPI", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
       swiftSettings: strict),
 
+    // OpenSSL 3.0 (libssl-dev) shims: macros, X.509 building, memory BIOs.
+    .target(name: "CSkiffTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+    // TLS on the system OpenSSL: a cluster CA, certificates, and a NIO handler for the API
+    // server's HTTPS (and later the mesh's mTLS).
+    .target(name: "SkiffTLS", dependencies: ["CSkiffTLS", nioCore], swiftSettings: strict),
+
     // Child processes for tests (posix_spawn + waitpid; Foundation's Process crashes under
     // concurrent use in Swift 6.3.1).
     .target(name: "SkiffTestSupport", dependencies: ["CSkiffSys", "SkiffRuntime"], swiftSettings: strict),
@@ -260,5 +266,13 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // TLS against curl, openssl and kubectl over loopback, and handler pairs in memory.
+    .testTarget(
+      name: "SkiffTLSTests",
+      dependencies: [
+        "SkiffTLS", "SkiffTestSupport", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: strict),
   ]
 )
