@@ -131,4 +131,46 @@ struct DiscoveryTests {
       }
     }
   }
+
+  static let aggregatedAccept = [(
+    "Accept",
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
+  )]
+
+  /// kubectl 1.32 asks `/api` and `/apis` for aggregated discovery and reads everything from
+  /// those two answers.
+  @Test func aggregatedDiscovery() async throws {
+    try await TestCluster.with { cluster in
+      let apis = try await cluster.client.get("/apis", headers: Self.aggregatedAccept)
+      #expect(apis.status == 200)
+      #expect(apis.header("Content-Type") == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+      #expect(apis.json["kind"] == "APIGroupDiscoveryList")
+      #expect(apis.json["apiVersion"] == "apidiscovery.k8s.io/v2")
+      let groups = apis.json["items"]?.arrayValue ?? []
+      #expect(groups.compactMap { $0.at("metadata.name")?.stringValue } == ["apps", "networking.istio.io"])
+      let apps = try #require(groups.first)
+      let deployments = try #require(apps["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == "deployments" })
+      #expect(deployments["scope"] == "Namespaced")
+      #expect(deployments["responseKind"] == ["group": "apps", "version": "v1", "kind": "Deployment"])
+      #expect(deployments["shortNames"] == ["deploy"])
+      let subresources = deployments["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue }
+      #expect(subresources == ["status", "scale"])
+      let istioVersions = groups.last?["versions"]?.arrayValue?.compactMap { $0["version"]?.stringValue }
+      #expect(istioVersions == ["v1", "v1beta1", "v1alpha3"])
+
+      let core = try await cluster.client.get("/api", headers: Self.aggregatedAccept)
+      let coreGroups = core.json["items"]?.arrayValue ?? []
+      #expect(coreGroups.count == 1)
+      #expect(coreGroups.first?.at("metadata.name") == "")
+      let coreResources = coreGroups.first?["versions"]?.arrayValue?.first?["resources"]?.arrayValue ?? []
+      let pods = try #require(coreResources.first { $0["resource"] == "pods" })
+      #expect(pods["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue } == ["status", "attach", "exec", "log", "portforward"])
+      #expect(coreResources.first { $0["resource"] == "namespaces" }?["scope"] == "Cluster")
+
+      // Without the media type, the legacy documents.
+      #expect(try await cluster.client.get("/api").json["kind"] == "APIVersions")
+      let beta = try await cluster.client.get("/apis", headers: [("Accept", "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList")])
+      #expect(beta.json["apiVersion"] == "apidiscovery.k8s.io/v2beta1")
+    }
+  }
 }

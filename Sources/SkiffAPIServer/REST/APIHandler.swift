@@ -51,10 +51,15 @@ public final class APIHandler: HTTPRequestHandler {
       ])
     case "/healthz", "/livez", "/readyz":
       return HTTPResponse(status: .ok, contentType: "text/plain", bytes: Array("ok".utf8))
-    case "/api", "/api/":
-      return json(.ok, discovery.coreVersions)
-    case "/apis", "/apis/":
-      return json(.ok, discovery.groupList)
+    case "/api", "/api/", "/apis", "/apis/":
+      let core = request.path.hasPrefix("/api/") || request.path == "/api"
+      if let version = Discovery.aggregatedVersion(accept: request.headers["Accept"].joined(separator: ",")) {
+        let body = discovery.aggregated(core: core, apiVersion: "apidiscovery.k8s.io/\(version)")
+        return HTTPResponse(
+          status: .ok, contentType: "application/json;g=apidiscovery.k8s.io;v=\(version);as=APIGroupDiscoveryList",
+          bytes: body.jsonBytes())
+      }
+      return json(.ok, core ? discovery.coreVersions : discovery.groupList)
     case "/openapi/v3", "/openapi/v3/":
       return json(.ok, openAPI.index)
     default:

@@ -81,4 +81,63 @@ struct Discovery {
       "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"), "resources": .array(resources),
     ])
   }
+
+  /// The subresources of a kind as discovery lists them: (name, response group/version/kind, verbs).
+  func subresources(of k: ResourceInfo, version: String) -> [(String, JSONValue, JSONValue)] {
+    let own: JSONValue = ["group": .string(k.group), "version": .string(version), "kind": .string(k.kind)]
+    var out: [(String, JSONValue, JSONValue)] = []
+    if k.hasStatus { out.append(("status", own, ["get", "patch", "update"])) }
+    if k.group == "apps" && (k.kind == "Deployment" || k.kind == "ReplicaSet") {
+      out.append(("scale", ["group": "autoscaling", "version": "v1", "kind": "Scale"], ["get", "patch", "update"]))
+    }
+    if k.group == "" && k.kind == "Pod" {
+      let options: JSONValue = ["group": "", "version": "v1", "kind": "PodExecOptions"]
+      out.append(("attach", ["group": "", "version": "v1", "kind": "PodAttachOptions"], ["create", "get"]))
+      out.append(("exec", options, ["create", "get"]))
+      out.append(("log", own, ["get"]))
+      out.append(("portforward", ["group": "", "version": "v1", "kind": "PodPortForwardOptions"], ["create", "get"]))
+    }
+    return out
+  }
+
+  /// Aggregated discovery (`apidiscovery.k8s.io/v2` APIGroupDiscoveryList): every group,
+  /// version and resource in one response, for `/api` (`core`) or `/apis`. kubectl 1.32 asks
+  /// for it first and reads the rest of discovery from it.
+  func aggregated(core: Bool, apiVersion: String) -> JSONValue {
+    let names = core ? [""] : groups
+    let items: [JSONValue] = names.map { group in
+      let versions: [JSONValue] = (group.isEmpty ? ["v1"] : versions(of: group)).map { version in
+        let resources: [JSONValue] = kinds.filter { $0.group == group && $0.servedVersions.contains(version) }.map { k in
+          var entry: JSONObject = [
+            "resource": .string(k.plural),
+            "responseKind": ["group": .string(k.group), "version": .string(version), "kind": .string(k.kind)],
+            "scope": k.namespaced ? "Namespaced" : "Cluster", "singularResource": .string(k.singular),
+            "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+          ]
+          if !k.shortNames.isEmpty { entry["shortNames"] = .array(k.shortNames.map { .string($0) }) }
+          if !k.categories.isEmpty { entry["categories"] = .array(k.categories.map { .string($0) }) }
+          let subs = subresources(of: k, version: version)
+          if !subs.isEmpty {
+            entry["subresources"] = .array(subs.map { ["subresource": .string($0.0), "responseKind": $0.1, "verbs": $0.2] })
+          }
+          return .object(entry)
+        }
+        return ["version": .string(version), "resources": .array(resources), "freshness": "Current"]
+      }
+      return ["metadata": ["name": .string(group), "creationTimestamp": .null], "versions": .array(versions)]
+    }
+    return ["kind": "APIGroupDiscoveryList", "apiVersion": .string(apiVersion), "metadata": [:], "items": .array(items)]
+  }
+
+  /// The aggregated discovery version an `Accept` header asks for (`v2`, `v2beta1`), if any,
+  /// in the client's order of preference.
+  static func aggregatedVersion(accept: String) -> String? {
+    for part in accept.split(separator: ",") {
+      let parameters = part.split(separator: ";").map { $0.lowercased().filter { $0 != " " } }
+      guard parameters.contains("g=apidiscovery.k8s.io"), parameters.contains("as=apigroupdiscoverylist") else { continue }
+      if parameters.contains("v=v2") { return "v2" }
+      if parameters.contains("v=v2beta1") { return "v2beta1" }
+    }
+    return nil
+  }
 }
