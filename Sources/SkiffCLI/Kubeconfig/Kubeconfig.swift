@@ -1,0 +1,122 @@
+import SkiffAPI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The kubeconfig entries that let a stock kubectl reach this cluster: cluster, user and
+/// context all named `skiff` (as minikube names its own), merged into the user's kubeconfig
+/// without touching anything else in it.
+struct KubeconfigEntry: Sendable, Equatable {
+  var name = "skiff"
+  /// `https://127.0.0.1:6443`.
+  var server: String
+  var certificateAuthorityPEM: String
+  var clientCertificatePEM: String
+  var clientKeyPEM: String
+
+  init(server: String, certificateAuthorityPEM: String, clientCertificatePEM: String, clientKeyPEM: String) {
+    self.server = server
+    self.certificateAuthorityPEM = certificateAuthorityPEM
+    self.clientCertificatePEM = clientCertificatePEM
+    self.clientKeyPEM = clientKeyPEM
+  }
+
+  /// A kubeconfig holding only this cluster, current (`skiff kubeconfig`).
+  var standalone: JSONValue { merged(into: nil).config }
+
+  /// `existing` with this cluster's entries added or replaced. The current context is set
+  /// only when there was none, so a user's own current context is never switched under them.
+  func merged(into existing: JSONValue?) -> (config: JSONValue, madeCurrent: Bool) {
+    var config = existing ?? [:]
+    if config["apiVersion"] == nil { config["apiVersion"] = "v1" }
+    if config["kind"] == nil { config["kind"] = "Config" }
+    let encoded = { (text: String) in JSONValue.string(base64(Array(text.utf8))) }
+    config = Self.replacing(config, "clusters", name, [
+      "cluster": ["certificate-authority-data": encoded(certificateAuthorityPEM), "server": .string(server)],
+    ])
+    config = Self.replacing(config, "contexts", name, ["context": ["cluster": .string(name), "user": .string(name)]])
+    config = Self.replacing(config, "users", name, [
+      "user": ["client-certificate-data": encoded(clientCertificatePEM), "client-key-data": encoded(clientKeyPEM)],
+    ])
+    let current = config["current-context"]?.stringValue ?? ""
+    let madeCurrent = current.isEmpty
+    if madeCurrent { config["current-context"] = .string(name) }
+    if config["preferences"] == nil { config["preferences"] = [:] }
+    return (config, madeCurrent)
+  }
+
+  /// `existing` without this cluster's entries (`skiff down --purge`); the current context is
+  /// cleared if it was this one, as `minikube delete` does.
+  func removed(from existing: JSONValue) -> JSONValue {
+    var config = existing
+    for list in ["clusters", "contexts", "users"] {
+      guard let items = config[list]?.arrayValue else { continue }
+      config[list] = .array(items.filter { $0["name"]?.stringValue != name })
+    }
+    if config["current-context"]?.stringValue == name { config["current-context"] = "" }
+    return config
+  }
+
+  static func replacing(_ config: JSONValue, _ list: String, _ name: String, _ fields: JSONObject) -> JSONValue {
+    var config = config
+    var entry: JSONObject = ["name": .string(name)]
+    for (key, value) in fields { entry[key] = value }
+    var items = config[list]?.arrayValue ?? []
+    if let i = items.firstIndex(where: { $0["name"]?.stringValue == name }) {
+      items[i] = .object(entry)
+    } else {
+      items.append(.object(entry))
+    }
+    config[list] = .array(items)
+    return config
+  }
+}
+
+/// Reading and writing kubeconfig files as kubectl does: `$KUBECONFIG` (its first file when it
+/// lists several) or `~/.kube/config`; written whole to a temporary file and renamed, mode 0600.
+enum KubeconfigFile {
+  static func defaultPath(environment: (String) -> String? = ProcessEnvironment.value) -> String {
+    if let list = environment("KUBECONFIG"), let first = list.split(separator: ":").first, !first.isEmpty {
+      return String(first)
+    }
+    return (environment("HOME") ?? "/root") + "/.kube/config"
+  }
+
+  /// The file's content, nil when it does not exist.
+  static func read(_ path: String) throws(CLIError) -> JSONValue? {
+    guard access(path, F_OK) == 0 else { return nil }
+    let text = try String(readingFile: path)
+    if text.allSatisfy({ $0 == " " || $0 == "\n" }) { return nil }
+    do {
+      let documents = try YAML.parseStream(text)
+      return documents.first?.value
+    } catch {
+      throw CLIError("error: \(path) is not a kubeconfig Skiff can read (\(error)); fix or move it, then run skiff up again")
+    }
+  }
+
+  static func write(_ config: JSONValue, to path: String) throws(CLIError) {
+    let text: String
+    do {
+      text = try YAML.emit(config)
+    } catch {
+      throw CLIError("error: could not write \(path): \(error)")
+    }
+    if let slash = path.lastIndex(of: "/") {
+      let directory = String(path[..<slash])
+      if !directory.isEmpty { try DaemonProcess.makeDirectories(directory) }
+    }
+    let temporary = path + ".skiff.tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw CLIError("error: could not write \(temporary): \(String(cString: strerror(errno)))") }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    fchmod(fd, 0o600)
+    close(fd)
+    guard written == bytes.count, rename(temporary, path) == 0 else {
+      unlink(temporary)
+      throw CLIError("error: could not write \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+}
