@@ -395,6 +395,12 @@ int skiff_tls_ctx_use_chain(SSL_CTX *ctx, const char *pem, size_t pem_len, char 
 int skiff_tls_ctx_use_key(SSL_CTX *ctx, const char *pem, size_t pem_len, char *err, size_t err_len) {
   EVP_PKEY *key = skiff_tls_read_key_pem(pem, pem_len, err, err_len);
   if (key == NULL) return 0;
+  X509 *leaf = SSL_CTX_get0_certificate(ctx);
+  if (leaf != NULL && X509_check_private_key(leaf, key) != 1) {
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    return fail(err, err_len, "the private key does not match the certificate");
+  }
   int ok = SSL_CTX_use_PrivateKey(ctx, key) == 1;
   EVP_PKEY_free(key);
   if (!ok) return fail(err, err_len, "use the private key");

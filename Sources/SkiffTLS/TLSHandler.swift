@@ -36,6 +36,8 @@ public final class TLSHandler: ChannelDuplexHandler {
   /// Writes made before the handshake finished, sent once it has.
   private var heldWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
   private var flushHeld = false
+  /// Our close_notify is out (close mode `.output`): reads go on, writes fail.
+  private var outputClosed = false
   private var readBuffer: ByteBuffer?
 
   /// What the handshake negotiated; nil until it has finished.
@@ -109,8 +111,8 @@ public final class TLSHandler: ChannelDuplexHandler {
     let plaintext = unwrapOutboundIn(data)
     switch state {
     case .idle, .handshaking: heldWrites.append((plaintext, promise))
-    case .established: encrypt(context: context, plaintext, promise: promise)
-    case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
+    case .established where !outputClosed: encrypt(context: context, plaintext, promise: promise)
+    case .established, .closed: promise?.fail(ChannelError.ioOnClosedChannel)
     }
   }
 
@@ -123,17 +125,17 @@ public final class TLSHandler: ChannelDuplexHandler {
 
   public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
     switch mode {
-    case .all, .output:
-      if state == .established {
-        // Our close_notify; the peer's is not awaited (as browsers and Go do).
-        ERR_clear_error()
-        _ = SSL_shutdown(ssl)
-        ERR_clear_error()
-        writeCiphertext(context: context, promise: nil)
-        context.flush()
-      }
+    case .all:
+      sendCloseNotify(context: context)
       state = .closed
       failHeldWrites(ChannelError.ioOnClosedChannel)
+    case .output:
+      if state == .established {
+        sendCloseNotify(context: context)
+      } else {
+        state = .closed
+        failHeldWrites(ChannelError.ioOnClosedChannel)
+      }
     case .input:
       break
     }
@@ -141,6 +143,17 @@ public final class TLSHandler: ChannelDuplexHandler {
   }
 
   // MARK: - OpenSSL
+
+  /// Our close_notify, once; the peer's is not awaited (as browsers and Go do).
+  private func sendCloseNotify(context: ChannelHandlerContext) {
+    guard state == .established, !outputClosed else { return }
+    outputClosed = true
+    ERR_clear_error()
+    _ = SSL_shutdown(ssl)
+    ERR_clear_error()
+    writeCiphertext(context: context, promise: nil)
+    context.flush()
+  }
 
   private func startHandshake(context: ChannelHandlerContext) {
     guard state == .idle else { return }
@@ -237,6 +250,9 @@ public final class TLSHandler: ChannelDuplexHandler {
         break
       case SSL_ERROR_ZERO_RETURN:
         // The peer's close_notify: answer it and close.
+        sendCloseNotify(context: context)
+        state = .closed
+        failHeldWrites(ChannelError.ioOnClosedChannel)
         context.close(promise: nil)
         return
       default:
@@ -258,14 +274,20 @@ public final class TLSHandler: ChannelDuplexHandler {
       context.write(wrapOutboundOut(plaintext), promise: promise)
       return
     }
-    // A memory BIO takes everything, so SSL_write consumes the whole buffer (as records of
-    // at most 16 KiB) or fails.
+    // A memory BIO takes everything, so SSL_write consumes each slice whole (as records of
+    // at most 16 KiB) or fails; slices keep the count within Int32.
     var rc: Int32 = 0
     plaintext.withUnsafeReadableBytes { bytes in
-      ERR_clear_error()
-      rc = SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count))
+      var offset = 0
+      while offset < bytes.count {
+        let count = min(bytes.count - offset, 1 << 20)
+        ERR_clear_error()
+        rc = SSL_write(ssl, bytes.baseAddress! + offset, Int32(count))
+        guard rc == count else { return }
+        offset += count
+      }
     }
-    guard rc == plaintext.readableBytes else {
+    guard rc > 0 else {
       let reason = drainOpenSSLErrors(fallback: "OpenSSL error \(SSL_get_error(ssl, rc))")
       let error = TLSError(.protocolError, "TLS write to \(peerText(context)) failed: \(reason)")
       promise?.fail(error)
@@ -303,8 +325,11 @@ public final class TLSHandler: ChannelDuplexHandler {
     for (_, promise) in held { promise?.fail(error) }
   }
 
+  /// "127.0.0.1:52344" or "[::1]:52344", for error messages.
   private func peerText(_ context: ChannelHandlerContext) -> String {
-    context.remoteAddress.map { "\($0)" } ?? "the peer"
+    guard let address = context.remoteAddress else { return "the peer" }
+    guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+    return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
   }
 }
 
