@@ -7,9 +7,11 @@ import NIOCore
 // The user-data pointer is the connection itself, unretained: the connection owns the session
 // and deletes it in `deinit`, so the pointer is valid whenever nghttp2 can call back.
 
+/// Runs `body` with the connection behind nghttp2's user data, without retaining it (this runs
+/// several times per frame; the connection outlives its session).
 @inline(__always)
-private func connection(_ userData: UnsafeMutableRawPointer?) -> HTTP2Connection {
-  Unmanaged<HTTP2Connection>.fromOpaque(userData!).takeUnretainedValue()
+private func withConnection<R>(_ userData: UnsafeMutableRawPointer?, _ body: (HTTP2Connection) -> R) -> R {
+  Unmanaged<HTTP2Connection>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
 }
 
 private let endStreamFlag = UInt8(NGHTTP2_FLAG_END_STREAM.rawValue)
@@ -20,32 +22,35 @@ private let copyThreshold = 2048
 extension HTTP2Connection {
   static func installCallbacks(_ callbacks: OpaquePointer?) {
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
-      let connection = connection(userData)
-      connection.incomingHeaders = HeaderBlock(capacity: 256)
-      _ = connection.stream(frame!.pointee.hd.stream_id)
+      withConnection(userData) { connection in
+        connection.incomingHeaders = HeaderBlock(capacity: 256)
+        _ = connection.stream(frame!.pointee.hd.stream_id)
+      }
       return 0
     }
     nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, _, name, nameLength, value, valueLength, flags, userData in
-      connection(userData).incomingHeaders.add(
-        name: UnsafeRawBufferPointer(start: name, count: nameLength),
-        value: UnsafeRawBufferPointer(start: value, count: valueLength),
-        neverIndex: flags & UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) != 0)
+      withConnection(userData) { connection in
+        connection.incomingHeaders.add(
+          name: UnsafeRawBufferPointer(start: name, count: nameLength),
+          value: UnsafeRawBufferPointer(start: value, count: valueLength),
+          neverIndex: flags & UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) != 0)
+      }
       return 0
     }
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
-      connection(userData).receivedData(streamID: streamID, data: data, length: length)
+      withConnection(userData) { $0.receivedData(streamID: streamID, data: data, length: length) }
       return 0
     }
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
-      connection(userData).receivedFrame(frame!)
+      withConnection(userData) { $0.receivedFrame(frame!) }
       return 0
     }
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, userData in
-      connection(userData).streamClosed(streamID, code: HTTP2ErrorCode(errorCode))
+      withConnection(userData) { $0.streamClosed(streamID, code: HTTP2ErrorCode(errorCode)) }
       return 0
     }
     nghttp2_session_callbacks_set_send_data_callback(callbacks) { _, frame, frameHeader, length, _, userData in
-      connection(userData).sendData(streamID: frame!.pointee.hd.stream_id, frameHeader: frameHeader!, length: length)
+      withConnection(userData) { $0.sendData(streamID: frame!.pointee.hd.stream_id, frameHeader: frameHeader!, length: length) }
     }
   }
 
@@ -53,8 +58,11 @@ extension HTTP2Connection {
   /// frame; the bytes themselves are written by `sendData(streamID:frameHeader:length:)`
   /// (NGHTTP2_DATA_FLAG_NO_COPY), so nghttp2 never copies a body.
   static let readCallback: nghttp2_data_source_read_callback = { session, streamID, _, length, flags, _, userData in
-    let connection = connection(userData)
-    guard let state = connection.lookup(streamID) else {
+    withConnection(userData) { connection in connection.dataToSend(session: session, streamID: streamID, length: length, flags: flags!) }
+  }
+
+  func dataToSend(session: OpaquePointer?, streamID: Int32, length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+    guard let state = lookup(streamID) else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
     if state.outboundBytes == 0 && !state.outboundEnded {
@@ -62,13 +70,13 @@ extension HTTP2Connection {
       return Int(NGHTTP2_ERR_DEFERRED.rawValue)
     }
     let count = min(length, state.outboundBytes)
-    flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_COPY.rawValue)
+    flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_COPY.rawValue)
     if count == state.outboundBytes && state.outboundEnded {
-      flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
+      flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
       if let trailers = state.outboundTrailers {
         state.outboundTrailers = nil
-        flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
-        _ = connection.withNameValues(trailers) { nva, n in nghttp2_submit_trailer(session, streamID, nva, n) }
+        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+        _ = withNameValues(trailers) { nva, n in nghttp2_submit_trailer(session, streamID, nva, n) }
       }
     }
     return count
@@ -97,7 +105,7 @@ extension HTTP2Connection {
     case NGHTTP2_DATA.rawValue:
       guard header.flags & endStreamFlag != 0 else { return }
       if case .streamData(let id, let data, false)? = actions.last, id == streamID {
-        actions[actions.count - 1] = .streamData(streamID: id, data: data, endStream: true)
+        actions.replaceLast(with: .streamData(streamID: id, data: data, endStream: true))
       } else {
         actions.append(.streamData(streamID: streamID, data: ByteBuffer(), endStream: true))
       }
@@ -116,7 +124,7 @@ extension HTTP2Connection {
       case .client:
         if state.sawFinalHeaders {
           actions.append(.streamTrailers(streamID: streamID, trailers: block))
-        } else if block[":status"]?.first == "1" {
+        } else if block.value(of: ":status", hasPrefix: "1") {
           return  // informational (1xx): not forwarded
         } else {
           state.sawFinalHeaders = true
@@ -138,12 +146,12 @@ extension HTTP2Connection {
   }
 
   func streamClosed(_ streamID: Int32, code: HTTP2ErrorCode) {
-    if let state = streams.removeValue(forKey: streamID) {
+    if let state = streams.remove(streamID) {
       // Bytes the owner never consumed still count against the connection window: give them back.
       if state.unconsumed > 0 { nghttp2_session_consume_connection(session, state.unconsumed) }
       queuedOutboundBytes -= state.outboundBytes
       state.closed = true
-      recentlyClosed[streamID] = state
+      recentlyClosed.insert(state, for: streamID)
     }
     actions.append(.streamClosed(streamID: streamID, code: code))
   }
@@ -156,12 +164,7 @@ extension HTTP2Connection {
     output.writeBytes(UnsafeRawBufferPointer(start: frameHeader, count: 9))
     var remaining = length
     while remaining > 0 {
-      var piece = state.outbound.removeFirst()
-      if piece.readableBytes > remaining {
-        let rest = piece.getSlice(at: piece.readerIndex + remaining, length: piece.readableBytes - remaining)!
-        piece.moveWriterIndex(to: piece.readerIndex + remaining)
-        state.outbound.prepend(rest)
-      }
+      let piece = state.outbound.take(upTo: remaining)
       remaining -= piece.readableBytes
       if piece.readableBytes < copyThreshold {
         output.writeImmutableBuffer(piece)

@@ -103,8 +103,11 @@ public final class HTTP2Connection {
   var session: OpaquePointer?
 
   /// Streams with state on our side (those with queued output, unconsumed input, or headers seen).
-  var streams: [Int32: StreamState] = [:]
-  var actions: [Action] = []
+  var streams = StreamTable<StreamState>()
+  /// What the current call records; `takeBatch` hands it out.
+  var actions = ActionBatch()
+  /// An emptied batch given back by the owner, whose storage the next call reuses.
+  var spareBatch = ActionBatch()
   /// Header block being received (HTTP/2 never interleaves header blocks).
   var incomingHeaders = HeaderBlock()
   /// The input being parsed, so DATA payloads can be sliced out of it instead of copied.
@@ -120,7 +123,7 @@ public final class HTTP2Connection {
   public internal(set) var queuedOutboundBytes = 0
 
   final class StreamState {
-    var outbound = CircularBuffer<ByteBuffer>(initialCapacity: 2)
+    var outbound = OutboundQueue()
     var outboundBytes = 0
     var outboundEnded = false
     var outboundTrailers: HeaderBlock?
@@ -141,18 +144,12 @@ public final class HTTP2Connection {
   /// Streams closed during the last calls: nghttp2 forgets a stream as it closes, but the
   /// owner still handles that stream's last events (data, trailers) after the call returns.
   /// Cleared when the next input is parsed.
-  var recentlyClosed: [Int32: StreamState] = [:]
+  var recentlyClosed = StreamTable<StreamState>()
 
-  /// The state of a stream, found through nghttp2's stream user data (no hashing: this runs
-  /// several times per frame). The `streams` dictionary owns the states.
+  /// The state of a stream, open or just closed (no hashing: this runs several times per frame).
   @inline(__always)
   func lookup(_ id: Int32) -> StreamState? {
-    guard let pointer = nghttp2_session_get_stream_user_data(session, id) else {
-      // A client stream whose HEADERS has not gone out yet (nghttp2 opens it on sending), or
-      // one that just closed.
-      return streams[id] ?? (recentlyClosed.isEmpty ? nil : recentlyClosed[id])
-    }
-    return Unmanaged<StreamState>.fromOpaque(pointer).takeUnretainedValue()
+    streams[id] ?? (recentlyClosed.isEmpty ? nil : recentlyClosed[id])
   }
 
   /// An open stream's state (nil once closed).
@@ -171,7 +168,7 @@ public final class HTTP2Connection {
   /// Detaches every stream's object (the connection is gone; breaks reference cycles through
   /// streams that never saw their close).
   public func releaseContexts() {
-    for state in streams.values { state.context = nil }
+    for (_, state) in streams.sorted { state.context = nil }
     recentlyClosed.removeAll()
   }
 
@@ -235,8 +232,14 @@ public final class HTTP2Connection {
   /// Parses bytes from the peer. Returns what they mean; call `flush` afterwards (the peer may
   /// be owed a SETTINGS ACK, PING ACK or GOAWAY).
   public func receive(_ bytes: ByteBuffer) -> [Action] {
-    guard !closed else { return [] }
-    recentlyClosed.removeAll(keepingCapacity: true)
+    record(receiving: bytes)
+    return takeActions()
+  }
+
+  /// `receive` without the array: what it means stays recorded for `takeBatch`.
+  func record(receiving bytes: ByteBuffer) {
+    guard !closed else { return }
+    recentlyClosed.removeAll()
     input = bytes
     let result = bytes.withUnsafeReadableBytes { raw -> Int in
       inputBase = raw.baseAddress
@@ -254,7 +257,6 @@ public final class HTTP2Connection {
       nghttp2_session_terminate_session(session, errorCode.rawValue)
       pendingError = HTTP2ConnectionError(code: code)
     }
-    return takeActions()
   }
 
   var pendingError: HTTP2ConnectionError?
@@ -265,7 +267,13 @@ public final class HTTP2Connection {
   /// more), with whatever streams closed or data left meanwhile. Ends with `.close` when the
   /// connection is done.
   public func flush(limit: Int = 256 << 10) -> [Action] {
-    guard !closed else { return [] }
+    record(flushing: limit)
+    return takeActions()
+  }
+
+  /// `flush` without the array: the writes and events stay recorded for `takeBatch`.
+  func record(flushing limit: Int = 256 << 10) {
+    guard !closed else { return }
     var written = 0
     flushedBytes = 0
     while written + flushedBytes < limit {
@@ -286,7 +294,6 @@ public final class HTTP2Connection {
       closed = true
       actions.append(.close(pendingError))
     }
-    return takeActions()
   }
 
   /// Whether `flush` has something to write.
@@ -300,9 +307,25 @@ public final class HTTP2Connection {
 
   func takeActions() -> [Action] {
     if actions.isEmpty { return [] }
-    let taken = actions
-    actions.removeAll(keepingCapacity: true)
+    let taken = actions.remaining
+    actions.removeAll()
     return taken
+  }
+
+  /// Hands out what the last calls recorded; the connection records into the spare batch
+  /// meanwhile. Give the batch back with `recycle` once its actions are taken.
+  func takeBatch() -> ActionBatch {
+    var batch = spareBatch
+    spareBatch = ActionBatch()
+    swap(&batch, &actions)
+    return batch
+  }
+
+  /// Takes back a batch from `takeBatch` for its storage.
+  func recycle(_ batch: consuming ActionBatch) {
+    var batch = batch
+    batch.removeAll()
+    spareBatch = batch
   }
 
   // MARK: Streams
@@ -313,17 +336,16 @@ public final class HTTP2Connection {
     precondition(role == .client)
     let state = StreamState()
     state.outboundEnded = endStream
-    let userData = Unmanaged.passUnretained(state).toOpaque()
     let id = withNameValues(headers) { nva, count -> Int32 in
       if endStream {
-        return nghttp2_submit_request(session, nil, nva, count, nil, userData)
+        return nghttp2_submit_request(session, nil, nva, count, nil, nil)
       }
       var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: HTTP2Connection.readCallback)
       state.hasProvider = true
-      return nghttp2_submit_request(session, nil, nva, count, &provider, userData)
+      return nghttp2_submit_request(session, nil, nva, count, &provider, nil)
     }
     guard id > 0 else { return nil }
-    streams[id] = state
+    streams.insert(state, for: id)
     return id
   }
 
@@ -431,24 +453,27 @@ public final class HTTP2Connection {
   func stream(_ id: Int32) -> StreamState {
     if let state = lookup(id) { return state }
     let state = StreamState()
-    streams[id] = state
-    nghttp2_session_set_stream_user_data(session, id, Unmanaged.passUnretained(state).toOpaque())
+    streams.insert(state, for: id)
     return state
   }
 
   /// Calls `body` with the block as nghttp2 name/value pairs (valid only during the call).
   func withNameValues<R>(_ headers: HeaderBlock, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
     // nghttp2 copies names and values during submit; it never writes through these pointers.
-    return headers.bytes.withUnsafeBufferPointer { raw in
-      let base = UnsafeMutablePointer(mutating: raw.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!)
-      return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(headers.fields.count, 1)) { nva in
-        for (i, field) in headers.fields.enumerated() {
+    return headers.bytes.withUnsafeBytes { all in
+      withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(headers.count, 1)) { nva in
+        var offset = 0
+        var i = 0
+        while let field = HeaderBlock.field(in: all, at: offset) {
           nva[i] = nghttp2_nv(
-            name: base + Int(field.nameStart), value: base + Int(field.valueStart),
-            namelen: Int(field.nameLength), valuelen: Int(field.valueLength),
+            name: UnsafeMutablePointer(mutating: field.name.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+            value: UnsafeMutablePointer(mutating: field.value.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+            namelen: field.name.count, valuelen: field.value.count,
             flags: field.neverIndex ? UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) : UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+          offset = field.next
+          i += 1
         }
-        return body(UnsafePointer(nva.baseAddress!), headers.fields.count)
+        return body(UnsafePointer(nva.baseAddress!), i)
       }
     }
   }

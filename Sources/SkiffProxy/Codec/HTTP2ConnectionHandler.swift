@@ -81,7 +81,8 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
   public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let bytes = unwrapInboundIn(data)
     reading = true
-    perform(connection.receive(bytes))
+    connection.record(receiving: bytes)
+    performRecorded()
   }
 
   public func channelReadComplete(context: ChannelHandlerContext) {
@@ -125,15 +126,21 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
     guard let context, !closed, context.channel.isWritable else { return }
     var wrote = false
     repeat {
-      let actions = connection.flush()
-      if actions.isEmpty { break }
-      for action in actions {
-        if case .write(let bytes) = action {
+      connection.record(flushing: 256 << 10)
+      var batch = connection.takeBatch()
+      if batch.isEmpty {
+        connection.recycle(batch)
+        break
+      }
+      // The bytes first, then the events (a stream's `.dataFlushed` may queue more).
+      for index in 0..<batch.count where batch.isWrite(index) {
+        if case .write(let bytes)? = batch.take(index) {
           context.write(wrapOutboundOut(bytes), promise: nil)
           wrote = true
         }
       }
-      perform(actions, writes: false)
+      perform(&batch, writes: false)
+      connection.recycle(batch)
     } while context.channel.isWritable && connection.wantsWrite && !closed
     if wrote { context.flush() }
     reportQueuedBytes()
@@ -147,8 +154,20 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
     }
   }
 
-  func perform(_ actions: [HTTP2Connection.Action], writes: Bool = true) {
-    for action in actions {
+  /// Performs what the connection recorded (after `record(receiving:)`).
+  func performRecorded() {
+    var batch = connection.takeBatch()
+    perform(&batch)
+    connection.recycle(batch)
+  }
+
+  func perform(_ batch: inout ActionBatch, writes: Bool = true) {
+    guard !batch.isEmpty else { return }
+    // One reference for the whole batch instead of one per action; `closed` stands for the
+    // delegate having been let go (`finish`), after which events are dropped as before.
+    let delegate = self.delegate
+    for index in 0..<batch.count {
+      guard let action = batch.take(index) else { continue }
       switch action {
       case .write(let bytes):
         if writes, let context { context.write(wrapOutboundOut(bytes), promise: nil) }
@@ -159,7 +178,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
           context.close(promise: nil)
         }
       default:
-        delegate?.http2Connection(self, received: action)
+        if !closed { delegate?.http2Connection(self, received: action) }
       }
     }
   }

@@ -1,29 +1,24 @@
 /// One HTTP/2 header block (request or response headers, or trailers), kept as the bytes that
-/// came off the wire: names and values sit in one byte array, indexed by offsets, so forwarding
-/// a block from one connection to another copies bytes and never builds a `String` per field.
+/// came off the wire: every field is a small record (name length, value length, flags) followed
+/// by its name and value, all in one byte array, so a block costs one allocation and forwarding
+/// it from one connection to another copies bytes and never builds a `String` per field.
 ///
 /// Names are lower-case, as HTTP/2 requires; pseudo-headers (`:method`, `:path`, `:status`, ...)
 /// come first. Lookups compare bytes.
 public struct HeaderBlock: Sendable, Equatable {
-  @usableFromInline struct Field: Sendable, Equatable {
-    var nameStart: UInt32
-    var nameLength: UInt32
-    var valueStart: UInt32
-    var valueLength: UInt32
-    var neverIndex: Bool
-  }
+  /// Each field: name length (UInt32), value length (UInt32), flags (UInt8), name, value.
+  var bytes: [UInt8]
+  /// How many fields the block has.
+  public private(set) var count: Int
 
-  @usableFromInline var bytes: [UInt8]
-  @usableFromInline var fields: [Field]
+  static let recordHeader = 9
+  static let neverIndexFlag: UInt8 = 1
 
   /// An empty block; `capacity` is a hint of how many bytes its fields will take.
   public init(capacity: Int = 0) {
     bytes = []
-    fields = []
-    if capacity > 0 {
-      bytes.reserveCapacity(capacity)
-      fields.reserveCapacity(8)
-    }
+    count = 0
+    if capacity > 0 { bytes.reserveCapacity(capacity + 8 * Self.recordHeader) }
   }
 
   /// A block with these fields, in this order.
@@ -32,9 +27,7 @@ public struct HeaderBlock: Sendable, Equatable {
     for (name, value) in fields { add(name: name, value: value) }
   }
 
-  /// How many fields the block has.
-  public var count: Int { fields.count }
-  public var isEmpty: Bool { fields.isEmpty }
+  public var isEmpty: Bool { count == 0 }
 
   /// Appends a field. `name` should be lower-case (HTTP/2 rejects upper-case names).
   public mutating func add(name: String, value: String, neverIndex: Bool = false) {
@@ -45,20 +38,91 @@ public struct HeaderBlock: Sendable, Equatable {
 
   /// Appends a field from raw bytes.
   public mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, neverIndex: Bool = false) {
-    let nameStart = UInt32(bytes.count)
+    let needed = bytes.count + Self.recordHeader + name.count + value.count
+    if needed > bytes.capacity { bytes.reserveCapacity(Swift.max(needed, 2 * bytes.capacity)) }
+    let lengths = UInt64(UInt32(truncatingIfNeeded: name.count)).littleEndian
+      | UInt64(UInt32(truncatingIfNeeded: value.count)).littleEndian << 32
+    withUnsafeBytes(of: lengths) { bytes.append(contentsOf: $0) }
+    bytes.append(neverIndex ? Self.neverIndexFlag : 0)
     bytes.append(contentsOf: name)
-    let valueStart = UInt32(bytes.count)
     bytes.append(contentsOf: value)
-    fields.append(
-      Field(
-        nameStart: nameStart, nameLength: UInt32(name.count), valueStart: valueStart,
-        valueLength: UInt32(value.count), neverIndex: neverIndex))
+    count += 1
+  }
+
+  /// Calls `body` with each field's name, value and never-index flag, in order, until it
+  /// returns false. The buffers are valid only during the call.
+  func forEachField(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Bool) -> Bool) {
+    bytes.withUnsafeBytes { all in
+      var offset = 0
+      while let field = Self.field(in: all, at: offset) {
+        guard body(field.name, field.value, field.neverIndex) else { return }
+        offset = field.next
+      }
+    }
+  }
+
+  /// The field whose record starts at `offset` of `all` (nil at the end).
+  @inline(__always)
+  static func field(in all: UnsafeRawBufferPointer, at offset: Int)
+    -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, neverIndex: Bool, next: Int)?
+  {
+    guard offset < all.count, let base = all.baseAddress else { return nil }
+    let nameLength = Int(UInt32(littleEndian: all.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    let valueLength = Int(UInt32(littleEndian: all.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+    let nameStart = offset + recordHeader
+    return (
+      UnsafeRawBufferPointer(start: base + nameStart, count: nameLength),
+      UnsafeRawBufferPointer(start: base + nameStart + nameLength, count: valueLength),
+      all[offset + 8] & neverIndexFlag != 0, nameStart + nameLength + valueLength
+    )
+  }
+
+  /// Calls `body` with the value of the first field named `name` (lower-case), or nil.
+  func withFirstValue<R>(of name: String, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    var name = name
+    return name.withUTF8 { n in
+      let wanted = UnsafeRawBufferPointer(n)
+      return bytes.withUnsafeBytes { all in
+        var offset = 0
+        while let field = Self.field(in: all, at: offset) {
+          if equalBytes(field.name, wanted) { return body(field.value) }
+          offset = field.next
+        }
+        return body(nil)
+      }
+    }
   }
 
   /// The first value of the field `name` (lower-case), or nil.
   public subscript(name: String) -> String? {
-    guard let index = firstIndex(of: name) else { return nil }
-    return value(at: index)
+    withFirstValue(of: name) { value in value.map { String(decoding: $0, as: UTF8.self) } }
+  }
+
+  /// The first value of the field `name` read as a decimal integer (what `Int(self[name])`
+  /// gives), without making a `String`: `:status` and `grpc-status` on every response.
+  public func integer(_ name: String) -> Int? {
+    withFirstValue(of: name) { value -> Int? in
+      guard let value else { return nil }
+      return parseDecimal(value)
+    }
+  }
+
+  /// Whether the first value of the field `name` starts with `prefix` (as `String.hasPrefix`).
+  public func value(of name: String, hasPrefix prefix: String) -> Bool {
+    var prefix = prefix
+    return withFirstValue(of: name) { value -> Bool in
+      guard let value else { return false }
+      let asBytes = prefix.withUTF8 { p -> Bool? in
+        let p = UnsafeRawBufferPointer(p)
+        // Bytes decide alone when the prefix is ASCII and the value has no non-ASCII byte
+        // right after it (a combining mark there would change the last character).
+        guard !p.contains(where: { $0 >= 0x80 }) else { return nil }
+        guard value.count >= p.count, equalBytes(UnsafeRawBufferPointer(rebasing: value[..<p.count]), p) else { return false }
+        if value.count > p.count && value[p.count] >= 0x80 { return nil }
+        return true
+      }
+      return asBytes ?? String(decoding: value, as: UTF8.self).hasPrefix(prefix)
+    }
   }
 
   /// Every value of the field `name`, in order.
@@ -66,76 +130,63 @@ public struct HeaderBlock: Sendable, Equatable {
     var result: [String] = []
     var name = name
     name.withUTF8 { n in
-      for index in fields.indices where matches(index, UnsafeRawBufferPointer(n)) {
-        result.append(value(at: index))
+      forEachField { fieldName, value, _ in
+        if equalBytes(fieldName, UnsafeRawBufferPointer(n)) { result.append(String(decoding: value, as: UTF8.self)) }
+        return true
       }
     }
     return result
   }
 
   /// Whether a field named `name` is present.
-  public func contains(_ name: String) -> Bool { firstIndex(of: name) != nil }
+  public func contains(_ name: String) -> Bool { withFirstValue(of: name) { $0 != nil } }
 
   /// Removes every field named `name`.
   public mutating func remove(_ name: String) {
-    var name = name
-    let doomed = name.withUTF8 { n in fields.indices.filter { matches($0, UnsafeRawBufferPointer(n)) } }
-    guard !doomed.isEmpty else { return }
+    guard contains(name) else { return }
     var kept = HeaderBlock(capacity: bytes.count)
-    for index in fields.indices where !doomed.contains(index) {
-      withField(at: index) { n, v, never in kept.add(name: n, value: v, neverIndex: never) }
+    var name = name
+    name.withUTF8 { n in
+      forEachField { fieldName, value, never in
+        if !equalBytes(fieldName, UnsafeRawBufferPointer(n)) { kept.add(name: fieldName, value: value, neverIndex: never) }
+        return true
+      }
     }
     self = kept
   }
 
   /// The name of the field at `index`.
-  public func name(at index: Int) -> String {
-    let field = fields[index]
-    return String(decoding: bytes[Int(field.nameStart)..<Int(field.nameStart + field.nameLength)], as: UTF8.self)
-  }
+  public func name(at index: Int) -> String { pairs[index].name }
 
   /// The value of the field at `index`.
-  public func value(at index: Int) -> String {
-    let field = fields[index]
-    return String(decoding: bytes[Int(field.valueStart)..<Int(field.valueStart + field.valueLength)], as: UTF8.self)
-  }
+  public func value(at index: Int) -> String { pairs[index].value }
 
   /// The fields as strings, in order (for tests and logs; the proxy forwards bytes).
   public var pairs: [(name: String, value: String)] {
-    fields.indices.map { (name(at: $0), value(at: $0)) }
-  }
-
-  func firstIndex(of name: String) -> Int? {
-    var name = name
-    return name.withUTF8 { n in fields.indices.first { matches($0, UnsafeRawBufferPointer(n)) } }
-  }
-
-  func matches(_ index: Int, _ name: UnsafeRawBufferPointer) -> Bool {
-    let field = fields[index]
-    guard Int(field.nameLength) == name.count else { return false }
-    return bytes.withUnsafeBytes { all in
-      memcmpEqual(all.baseAddress! + Int(field.nameStart), name.baseAddress, name.count)
+    var result: [(name: String, value: String)] = []
+    result.reserveCapacity(count)
+    forEachField { name, value, _ in
+      result.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+      return true
     }
-  }
-
-  func withField<R>(at index: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Bool) -> R) -> R {
-    let field = fields[index]
-    return bytes.withUnsafeBytes { all in
-      body(
-        UnsafeRawBufferPointer(rebasing: all[Int(field.nameStart)..<Int(field.nameStart + field.nameLength)]),
-        UnsafeRawBufferPointer(rebasing: all[Int(field.valueStart)..<Int(field.valueStart + field.valueLength)]),
-        field.neverIndex)
-    }
+    return result
   }
 
   /// The number of bytes of names and values (HPACK's header list size is this plus 32 a field).
-  public var byteCount: Int { bytes.count }
+  public var byteCount: Int { bytes.count - count * Self.recordHeader }
 }
 
 extension HeaderBlock: CustomStringConvertible {
   public var description: String {
     "[" + pairs.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
   }
+}
+
+@inline(__always)
+func equalBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+  guard a.count == b.count else { return false }
+  guard a.count > 0 else { return true }
+  return memcmpEqual(a.baseAddress!, b.baseAddress, a.count)
 }
 
 @inline(__always)
@@ -147,4 +198,27 @@ func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer?, _ count: Int) ->
     i += 1
   }
   return true
+}
+
+/// `Int(text)` for ASCII text: an optional sign, then decimal digits, nil on anything else or
+/// overflow (`Int(String)` accepts only ASCII digits too).
+func parseDecimal(_ text: UnsafeRawBufferPointer) -> Int? {
+  var index = 0
+  var negative = false
+  if let first = text.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+    negative = first == UInt8(ascii: "-")
+    index = 1
+  }
+  guard index < text.count else { return nil }
+  var value = 0
+  while index < text.count {
+    let digit = Int(text[index]) &- 48
+    guard digit >= 0 && digit <= 9 else { return nil }
+    let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+    let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+    guard !o1, !o2 else { return nil }
+    value = next
+    index += 1
+  }
+  return value
 }

@@ -8,7 +8,7 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
   unowned(unsafe) let loop: ProxyLoop
   let handler: HTTP2ConnectionHandler
   let info: DownstreamConnectionInfo
-  var streams: [Int32: ProxyStream] = [:]
+  var streams = StreamTable<ProxyStream>()
   var draining = false
   var drainTimer: Scheduled<Void>?
 
@@ -25,7 +25,7 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
     switch action {
     case .streamHeaders(let id, let headers, let endStream):
       let stream = ProxyStream(loop: loop, downstream: self, streamID: id, headers: headers)
-      streams[id] = stream
+      streams.insert(stream, for: id)
       handler.connection.setContext(stream, for: id)
       stream.start(endStream: endStream)
     case .streamData(let id, let data, let endStream):
@@ -39,7 +39,7 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
     case .streamReset(let id, _):
       stream(id)?.downstreamReset()
     case .streamClosed(let id, _):
-      if let stream = streams.removeValue(forKey: id) { stream.downstreamClosed() }
+      if let stream = streams.remove(id) { stream.downstreamClosed() }
       if draining && streams.isEmpty { finishDrain() }
     case .dataFlushed(let id, let count):
       stream(id)?.downstreamDataFlushed(count)
@@ -56,9 +56,9 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
 
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {
     drainTimer?.cancel()
-    let open = streams
-    streams = [:]
-    for (_, stream) in open.sorted(by: { $0.key < $1.key }) {
+    let open = streams.sorted
+    streams.removeAll()
+    for (_, stream) in open {
       stream.downstreamReset()
       stream.finish()
     }

@@ -39,9 +39,14 @@ final class ProxyStream {
   let wallStart: (seconds: Int, milliseconds: Int)
 
   var route: ForwardRoute?
+  /// The current attempt's endpoint.
   var endpoint: Endpoint?
-  var tried: [Endpoint] = []
+  /// Endpoints of the earlier attempts (the array exists only once a request is retried).
+  var earlierEndpoints: [Endpoint] = []
   var attempts = 0
+
+  /// Every endpoint tried so far, the current one last (for `RouteDecider.retryEndpoint`).
+  var tried: [Endpoint] { earlierEndpoints + (endpoint.map { [$0] } ?? []) }
 
   // The current attempt.
   var upstream: UpstreamConnection?
@@ -52,7 +57,7 @@ final class ProxyStream {
   var upstreamServiceTime: Int?
 
   // The request.
-  var body: [ByteBuffer] = []
+  var body = ReplayBuffer()
   var bodyBytes = 0
   var replayable = true
   var requestEnded = false
@@ -97,19 +102,23 @@ final class ProxyStream {
     requestEnded = endStream
     switch loop.engine.decider.decide(head, connection: downstream.info) {
     case .localReply(let reply):
-      afterInjectedDelay(reply.delay) { [self] in sendLocalReply(reply) }
+      guard let delay = reply.delay, delay > .zero else { return sendLocalReply(reply) }
+      afterInjectedDelay(delay) { [self] in sendLocalReply(reply) }
     case .forward(let route):
       self.route = route
-      afterInjectedDelay(route.delay) { [self] in
-        if requestEnded { startRouteTimer() }
-        startAttempt(route.endpoint)
-      }
+      // No closure (an allocation) unless a fault delay needs one.
+      guard let delay = route.delay, delay > .zero else { return forward(to: route.endpoint) }
+      afterInjectedDelay(delay) { [self] in forward(to: route.endpoint) }
     }
   }
 
+  func forward(to endpoint: Endpoint) {
+    if requestEnded { startRouteTimer() }
+    startAttempt(endpoint)
+  }
+
   /// Runs `next` now, or after a fault-injected delay (the request's body waits meanwhile).
-  func afterInjectedDelay(_ delay: Duration?, _ next: @escaping () -> Void) {
-    guard let delay, delay > .zero else { return next() }
+  func afterInjectedDelay(_ delay: Duration, _ next: @escaping () -> Void) {
     flags.insert(.delayInjected)
     delayTimer = loop.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [self] in
       delayTimer = nil
@@ -183,12 +192,14 @@ final class ProxyStream {
   }
 
   func startAttempt(_ endpoint: Endpoint) {
-    guard let route, !finished else { return }
+    // `route!` reads in place; `guard let route` would copy the whole route (its strings and
+    // set) on every request.
+    guard route != nil, !finished else { return }
     attempts += 1
+    if let previous = self.endpoint { earlierEndpoints.append(previous) }
     self.endpoint = endpoint
-    tried.append(endpoint)
     if attempts > 1 { attemptStarted = .now() }
-    loop.pool(cluster: route.cluster, endpoint: endpoint).acquire(self)
+    loop.pool(cluster: route!.cluster, endpoint: endpoint).acquire(self)
   }
 
   /// The pool has a connection with room for this stream.
@@ -199,10 +210,10 @@ final class ProxyStream {
     upstream = connection
     upstreamID = id
     attemptFlushed = 0
-    connection.streams[id] = self
+    connection.streams.insert(self, for: id)
     h2.setContext(self, for: id)
-    for (i, chunk) in body.enumerated() {
-      h2.sendData(streamID: id, chunk, endStream: requestEnded && requestTrailers == nil && i == body.count - 1)
+    body.forEach { chunk, isLast in
+      h2.sendData(streamID: id, chunk, endStream: requestEnded && requestTrailers == nil && isLast)
     }
     if requestEnded && !headersEnd {
       if let requestTrailers {
@@ -259,22 +270,22 @@ final class ProxyStream {
   // MARK: Upstream events
 
   func upstreamHeaders(_ headers: HeaderBlock, endStream: Bool) {
-    guard case .waiting = response, let route else { return }
+    guard case .waiting = response, route != nil else { return }
     upstreamServiceTime = attemptStarted.millisecondsSince
-    let status = Int(headers[":status"] ?? "") ?? 0
-    let grpc = headers["grpc-status"].flatMap { Int($0) }
-    let canRetry = attempts <= route.retry.attempts && replayable
+    let status = headers.integer(":status") ?? 0
+    let grpc = headers.integer("grpc-status")
+    let canRetry = attempts <= route!.retry.attempts && replayable
     if canRetry {
       if endStream {
-        if route.retry.retriesStatus(status) || (grpc.map(route.retry.retriesGRPCStatus) ?? false) {
+        if route!.retry.retriesStatus(status) || (grpc.map(route!.retry.retriesGRPCStatus) ?? false) {
           attemptFailed(.retriableResponse(headers: headers, trailers: nil, status: status, grpcStatus: grpc))
           return
         }
-      } else if route.retry.retriesStatus(status) {
+      } else if route!.retry.retriesStatus(status) {
         // A 5xx with a body: retrying drops this response.
         attemptFailed(.retriableResponse(headers: headers, trailers: nil, status: status, grpcStatus: grpc))
         return
-      } else if isGRPC && route.retry.retriesGRPC {
+      } else if isGRPC && route!.retry.retriesGRPC {
         response = .held(headers)
         return
       }
@@ -295,10 +306,10 @@ final class ProxyStream {
   }
 
   func upstreamTrailers(_ trailers: HeaderBlock) {
-    let grpc = trailers["grpc-status"].flatMap { Int($0) }
+    let grpc = trailers.integer("grpc-status")
     if case .held(let headers) = response {
-      if let grpc, let route, route.retry.retriesGRPCStatus(grpc) {
-        let status = Int(headers[":status"] ?? "") ?? 0
+      if let grpc, route?.retry.retriesGRPCStatus(grpc) == true {
+        let status = headers.integer(":status") ?? 0
         attemptFailed(.retriableResponse(headers: headers, trailers: trailers, status: status, grpcStatus: grpc))
         return
       }
@@ -347,8 +358,8 @@ final class ProxyStream {
 
   func commitHeaders(_ headers: HeaderBlock, endStream: Bool) {
     response = .started
-    responseCode = Int(headers[":status"] ?? "") ?? 0
-    if let grpc = headers["grpc-status"].flatMap({ Int($0) }) { grpcStatus = grpc }
+    responseCode = headers.integer(":status") ?? 0
+    if let grpc = headers.integer("grpc-status") { grpcStatus = grpc }
     details = "via_upstream"
     ds.submitResponse(streamID: downstreamID, headers: headers, endStream: endStream)
     downstream.handler.scheduleFlush()
@@ -363,9 +374,9 @@ final class ProxyStream {
   }
 
   func reportOutcome(_ result: AttemptOutcome.Result) {
-    guard let route, let endpoint else { return }
+    guard route != nil, let endpoint else { return }
     loop.engine.decider.attemptFinished(
-      AttemptOutcome(cluster: route.cluster, endpoint: endpoint, result: result, duration: attemptStarted.durationSince))
+      AttemptOutcome(cluster: route!.cluster, endpoint: endpoint, result: result, duration: attemptStarted.durationSince))
   }
 
   /// Stops the current attempt: resets its upstream stream, or leaves the pool's queue.
@@ -458,7 +469,7 @@ final class ProxyStream {
       response = .waiting
       commitHeaders(headers, endStream: trailers == nil)
       if let trailers {
-        grpcStatus = trailers["grpc-status"].flatMap { Int($0) } ?? grpcStatus
+        grpcStatus = trailers.integer("grpc-status") ?? grpcStatus
         ds.sendTrailers(streamID: downstreamID, trailers)
         responseEnded()
       }
@@ -490,8 +501,8 @@ final class ProxyStream {
   /// Starts the route timeout once the request has ended (Envoy's semantics), honouring a
   /// shorter `grpc-timeout`.
   func startRouteTimer() {
-    guard routeTimer == nil, delayTimer == nil, let route, !isResponseDone else { return }
-    var timeout = route.timeout
+    guard routeTimer == nil, delayTimer == nil, route != nil, !isResponseDone else { return }
+    var timeout = route!.timeout
     if let header = head.headers["grpc-timeout"], let grpcTimeout = Self.parseGRPCTimeout(header) {
       timeout = min(timeout ?? grpcTimeout, grpcTimeout)
     }

@@ -9,7 +9,7 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
   let pool: UpstreamPool
   let handler: HTTP2ConnectionHandler
   var state = State.connecting
-  var streams: [Int32: ProxyStream] = [:]
+  var streams = StreamTable<ProxyStream>()
   /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS: until its SETTINGS arrive, what the pool
   /// learned from earlier connections to the same endpoint, else 100 (RFC 9113's suggestion).
   var maxConcurrentStreams: Int
@@ -49,7 +49,7 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
     case .streamReset(let id, let code):
       stream(id)?.upstreamReset(code)
     case .streamClosed(let id, let code):
-      if let stream = streams.removeValue(forKey: id) {
+      if let stream = streams.remove(id) {
         stream.upstreamStreamClosed(code)
         streamReleased()
       }
@@ -59,8 +59,8 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
       // Drain: streams the peer processed finish here; the others never ran, so they are
       // retried elsewhere; new streams go to other connections.
       state = .draining
-      let refused = streams.filter { $0.key > lastStreamID }
-      for (id, stream) in refused.sorted(by: { $0.key < $1.key }) {
+      let refused = streams.sorted.filter { $0.id > lastStreamID }
+      for (id, stream) in refused {
         detach(id)
         stream.upstreamRefused()
       }
@@ -83,7 +83,7 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
 
   /// Forgets a stream (it ended, or moved on to another attempt).
   func detach(_ id: Int32) {
-    streams[id] = nil
+    streams.remove(id)
     handler.connection.setContext(nil, for: id)
   }
 
@@ -91,9 +91,9 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
     let wasConnecting = state == .connecting
     state = .closed
     idleTimer?.cancel()
-    let lost = streams
-    streams = [:]
-    for (_, stream) in lost.sorted(by: { $0.key < $1.key }) { stream.upstreamConnectionLost() }
+    let lost = streams.sorted
+    streams.removeAll()
+    for (_, stream) in lost { stream.upstreamConnectionLost() }
     pool.connectionClosed(self, connectFailed: wasConnecting, error: error)
   }
 

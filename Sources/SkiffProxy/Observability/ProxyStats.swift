@@ -29,6 +29,14 @@ public final class ProxyStats: Sendable {
     public var connectFailures: UInt64 = 0
     public var connectionsDestroyedByRemote: UInt64 = 0
     var time = Histogram()
+
+    mutating func recordRequest(code: Int, flags: ResponseFlags, milliseconds: Double) {
+      requests += 1
+      requestsByCode[code, default: 0] += 1
+      time.record(milliseconds)
+      if flags.contains(.upstreamRequestTimeout) { timeouts += 1 }
+      if flags.contains(.upstreamOverflow) { pendingOverflow += 1 }
+    }
   }
 
   struct RequestKey: Hashable {
@@ -69,11 +77,8 @@ public final class ProxyStats: Sendable {
       let name = cluster ?? "-"
       s.requests[RequestKey(cluster: name, code: code, grpcStatus: grpcStatus, flags: flags.rawValue, grpc: grpc), default: 0] += 1
       guard let cluster else { return }
-      s.clusters[cluster, default: Cluster()].requests += 1
-      s.clusters[cluster]!.requestsByCode[code, default: 0] += 1
-      s.clusters[cluster]!.time.record(milliseconds)
-      if flags.contains(.upstreamRequestTimeout) { s.clusters[cluster]!.timeouts += 1 }
-      if flags.contains(.upstreamOverflow) { s.clusters[cluster]!.pendingOverflow += 1 }
+      // One lookup, modified in place (each `s.clusters[cluster]!` would hash the name again).
+      s.clusters[cluster, default: Cluster()].recordRequest(code: code, flags: flags, milliseconds: milliseconds)
     }
   }
 

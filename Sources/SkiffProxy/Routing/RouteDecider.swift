@@ -41,25 +41,41 @@ public struct DownstreamConnectionInfo: Sendable {
 }
 
 /// A request's head, as the router sees it: pseudo-headers split out, all headers kept.
+///
+/// The pseudo-header strings are read from `headers` when asked for (a decider that does not
+/// look at them costs no `String` per request); assigning one overrides the header's value.
 public struct RequestHead: Sendable {
-  public var method: String
-  public var scheme: String
-  public var authority: String
-  public var path: String
   /// Every field of the request's HEADERS, pseudo-headers included, as received.
   public var headers: HeaderBlock
+  var methodOverride: String?
+  var schemeOverride: String?
+  var authorityOverride: String?
+  var pathOverride: String?
+
+  public var method: String {
+    get { methodOverride ?? headers[":method"] ?? "" }
+    set { methodOverride = newValue }
+  }
+  public var scheme: String {
+    get { schemeOverride ?? headers[":scheme"] ?? "" }
+    set { schemeOverride = newValue }
+  }
+  public var authority: String {
+    get { authorityOverride ?? headers[":authority"] ?? headers["host"] ?? "" }
+    set { authorityOverride = newValue }
+  }
+  public var path: String {
+    get { pathOverride ?? headers[":path"] ?? "" }
+    set { pathOverride = newValue }
+  }
 
   /// A gRPC call (`content-type: application/grpc...`): local replies are trailers-only.
   public var isGRPC: Bool {
-    headers["content-type"]?.hasPrefix("application/grpc") ?? false
+    headers.value(of: "content-type", hasPrefix: "application/grpc")
   }
 
   public init(headers: HeaderBlock) {
     self.headers = headers
-    method = headers[":method"] ?? ""
-    scheme = headers[":scheme"] ?? ""
-    authority = headers[":authority"] ?? headers["host"] ?? ""
-    path = headers[":path"] ?? ""
   }
 }
 

@@ -111,6 +111,8 @@ final class ProxyLoop {
   let eventLoop: any EventLoop
   let allocator = ByteBufferAllocator()
   var pools: [PoolKey: UpstreamPool] = [:]
+  /// The pool `pool(cluster:endpoint:)` returned last (still in `pools`).
+  var lastPool: UpstreamPool?
   var downstreams: [ObjectIdentifier: DownstreamConnection] = [:]
   var tunnels: [ObjectIdentifier: TCPTunnel] = [:]
   var draining = false
@@ -126,16 +128,27 @@ final class ProxyLoop {
   }
 
   func pool(cluster: String, endpoint: Endpoint) -> UpstreamPool {
+    // Consecutive requests mostly go to the same pool: comparing two strings and a port is
+    // cheaper than hashing them.
+    if let last = lastPool, last.endpoint.port == endpoint.port, last.endpoint.host == endpoint.host, last.cluster == cluster {
+      return last
+    }
     let key = PoolKey(cluster: cluster, endpoint: endpoint)
-    if let pool = pools[key] { return pool }
-    let pool = UpstreamPool(loop: self, cluster: cluster, endpoint: endpoint)
-    pools[key] = pool
+    let pool: UpstreamPool
+    if let existing = pools[key] {
+      pool = existing
+    } else {
+      pool = UpstreamPool(loop: self, cluster: cluster, endpoint: endpoint)
+      pools[key] = pool
+    }
+    lastPool = pool
     return pool
   }
 
   func removePool(_ pool: UpstreamPool) {
     let key = PoolKey(cluster: pool.cluster, endpoint: pool.endpoint)
     if pools[key] === pool { pools[key] = nil }
+    if lastPool === pool { lastPool = nil }
   }
 
   /// Sets up a freshly accepted channel according to the decider.

@@ -1,0 +1,112 @@
+import NIOCore
+import Testing
+
+@testable import SkiffProxy
+
+/// The small structures the forwarding hot path uses instead of dictionaries, strings and
+/// arrays: they must behave as the general ones they replace.
+@Suite struct HotPathStructureTests {
+  final class Box {
+    let n: Int
+    init(_ n: Int) { self.n = n }
+  }
+
+  @Test func streamTableFindsInsertsAndRemovesLikeADictionary() {
+    var table = StreamTable<Box>()
+    var reference: [Int32: Int] = [:]
+    // Ids as a connection sees them (odd, growing), with some streams living long enough for
+    // newer ids to land on their slot (the overflow path) and the table to grow.
+    var id: Int32 = 1
+    for step in 0..<2000 {
+      table.insert(Box(Int(id)), for: id)
+      reference[id] = Int(id)
+      if step % 3 != 0, let oldest = reference.keys.filter({ $0 % 7 != 0 }).min() {
+        #expect(table.remove(oldest)?.n == Int(oldest))
+        reference[oldest] = nil
+      }
+      id += 2
+    }
+    #expect(table.count == reference.count)
+    for (key, value) in reference { #expect(table[key]?.n == value) }
+    #expect(table[id] == nil)
+    #expect(table.remove(id) == nil)
+    #expect(table.sorted.map(\.id) == reference.keys.sorted())
+    table.removeAll()
+    #expect(table.isEmpty && table[1] == nil && table.sorted.isEmpty)
+  }
+
+  @Test func streamTableReplacesAValueForTheSameID() {
+    var table = StreamTable<Box>()
+    table.insert(Box(1), for: 5)
+    table[5] = Box(2)
+    #expect(table.count == 1 && table[5]?.n == 2)
+    table[5] = nil
+    #expect(table.count == 0 && table[5] == nil)
+  }
+
+  @Test func headerBlockReadsNumbersAndPrefixesAsStringsWould() {
+    let block = HeaderBlock([
+      (":status", "200"), ("grpc-status", "-1"), ("big", "99999999999999999999"), ("plus", "+7"), ("empty", ""),
+      ("content-type", "application/grpc+proto"), ("accent", "application/grpc\u{301}"), ("bad", "1x"),
+    ])
+    for name in [":status", "grpc-status", "big", "plus", "empty", "bad", "missing"] {
+      #expect(block.integer(name) == block[name].flatMap { Int($0) }, "\(name)")
+    }
+    for name in ["content-type", "accent", "empty", "missing"] {
+      #expect(block.value(of: name, hasPrefix: "application/grpc") == (block[name]?.hasPrefix("application/grpc") ?? false), "\(name)")
+    }
+    #expect(block.value(of: ":status", hasPrefix: "2"))
+    #expect(!block.value(of: ":status", hasPrefix: "1"))
+  }
+
+  @Test func headerBlockRoundTripsFieldsAndFlags() {
+    var block = HeaderBlock(capacity: 8)
+    block.add(name: "a", value: "1")
+    block.add(name: "authorization", value: "secret", neverIndex: true)
+    block.add(name: "a", value: "")
+    #expect(block.count == 3)
+    #expect(block.byteCount == "a1authorizationsecreta".utf8.count)
+    #expect(block.pairs.map { "\($0.name)=\($0.value)" } == ["a=1", "authorization=secret", "a="])
+    #expect(block.name(at: 1) == "authorization" && block.value(at: 1) == "secret")
+    var flags: [Bool] = []
+    block.forEachField { _, _, never in
+      flags.append(never)
+      return true
+    }
+    #expect(flags == [false, true, false])
+    #expect(block != HeaderBlock([("a", "1")]))
+    var copy = block
+    copy.remove("a")
+    #expect(copy.pairs.map(\.name) == ["authorization"] && block.count == 3)
+    #expect(HeaderBlock([("a", "1")]) == HeaderBlock([("a", "1")]))
+  }
+
+  @Test func requestHeadReadsPseudoHeadersAndKeepsAssignedValues() {
+    var head = RequestHead(headers: HeaderBlock([(":method", "POST"), (":path", "/a"), ("host", "h:1"), ("content-type", "application/grpc")]))
+    #expect(head.method == "POST" && head.path == "/a" && head.authority == "h:1" && head.scheme == "" && head.isGRPC)
+    head.path = "/b"
+    #expect(head.path == "/b" && head.headers[":path"] == "/a")
+  }
+
+  @Test func outboundQueueHandsOutBytesInOrderAcrossBuffers() {
+    var queue = OutboundQueue()
+    for text in ["abc", "defg", "h"] { queue.append(ByteBuffer(string: text)) }
+    var out = ""
+    for limit in [2, 5, 1, 10] where !queue.isEmpty {
+      out += String(buffer: queue.take(upTo: limit)) + "|"
+    }
+    #expect(out == "ab|c|d|efg|")
+    #expect(String(buffer: queue.take(upTo: 9)) == "h" && queue.isEmpty)
+  }
+
+  @Test func replayBufferKeepsChunksInOrder() {
+    var buffer = ReplayBuffer()
+    #expect(buffer.isEmpty && buffer.count == 0)
+    for text in ["a", "b", "c"] { buffer.append(ByteBuffer(string: text)) }
+    var seen: [String] = []
+    buffer.forEach { chunk, isLast in seen.append(String(buffer: chunk) + (isLast ? "!" : "")) }
+    #expect(seen == ["a", "b", "c!"] && buffer.count == 3)
+    buffer.removeAll()
+    #expect(buffer.isEmpty)
+  }
+}
