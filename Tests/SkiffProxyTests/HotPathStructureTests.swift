@@ -109,4 +109,48 @@ import Testing
     buffer.removeAll()
     #expect(buffer.isEmpty)
   }
+
+  @Test func headerBlockBuilderMakesTheSameBlockAsAddingFields() {
+    var builder = HeaderBlockBuilder()
+    defer { builder.deallocate() }
+    let fields: [(String, String, Bool)] = [
+      (":status", "200"), ("x-long", String(repeating: "v", count: 3000)), ("empty", ""), ("secret", "s"),
+    ].enumerated().map { ($1.0, $1.1, $0 == 3) }
+    for round in 0..<2 {
+      builder.reset()
+      var expected = HeaderBlock()
+      for (name, value, never) in fields.dropFirst(round) {
+        var name = name
+        var value = value
+        name.withUTF8 { n in
+          value.withUTF8 { v in
+            builder.add(name: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v), neverIndex: never)
+          }
+        }
+        expected.add(name: name, value: value, neverIndex: never)
+      }
+      #expect(builder.build() == expected)
+    }
+  }
+
+  @Test func nghttp2AllocatorReusesBlocksAndKeepsContents() throws {
+    #expect([1, 64, 65, 128, 129, 2048, 2049].map(NGHTTP2Allocator.classIndex) == [0, 0, 1, 1, 2, 5, 6])
+    let allocator = NGHTTP2Allocator()
+    let first = try #require(allocator.allocate(100))
+    allocator.deallocate(first)
+    #expect(allocator.allocate(120) == first)  // same class: the freed block comes back
+    let grown = try #require(allocator.reallocate(first, 10))  // fits: stays
+    #expect(grown == first)
+    grown.storeBytes(of: 0xABCD, as: Int.self)
+    let moved = try #require(allocator.reallocate(grown, 5000))
+    #expect(moved.load(as: Int.self) == 0xABCD)
+    allocator.deallocate(moved)
+    let dirty = try #require(allocator.allocate(64))
+    dirty.initializeMemory(as: UInt8.self, repeating: 0xFF, count: 64)
+    allocator.deallocate(dirty)
+    let zeroed = try #require(allocator.allocateZeroed(count: 16, size: 4))
+    #expect(zeroed == dirty && UnsafeRawBufferPointer(start: zeroed, count: 64).allSatisfy { $0 == 0 })
+    #expect(allocator.allocateZeroed(count: Int.max, size: 2) == nil)
+    allocator.deallocate(zeroed)
+  }
 }

@@ -23,7 +23,7 @@ extension HTTP2Connection {
   static func installCallbacks(_ callbacks: OpaquePointer?) {
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
       withConnection(userData) { connection in
-        connection.incomingHeaders = HeaderBlock(capacity: 256)
+        connection.incomingHeaders.reset()
         _ = connection.stream(frame!.pointee.hd.stream_id)
       }
       return 0
@@ -110,8 +110,7 @@ extension HTTP2Connection {
         actions.append(.streamData(streamID: streamID, data: ByteBuffer(), endStream: true))
       }
     case NGHTTP2_HEADERS.rawValue:
-      let block = incomingHeaders
-      incomingHeaders = HeaderBlock()
+      let block = incomingHeaders.build()
       let endStream = header.flags & endStreamFlag != 0
       let state = stream(streamID)
       switch role {

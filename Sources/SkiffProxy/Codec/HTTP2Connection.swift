@@ -99,6 +99,8 @@ public final class HTTP2Connection {
 
   public let role: Role
   let settings: HTTP2Settings
+  /// The session's memory; released after the session (`deinit` deletes the session first).
+  let memory = NGHTTP2Allocator()
   let allocator: ByteBufferAllocator
   var session: OpaquePointer?
 
@@ -109,7 +111,7 @@ public final class HTTP2Connection {
   /// An emptied batch given back by the owner, whose storage the next call reuses.
   var spareBatch = ActionBatch()
   /// Header block being received (HTTP/2 never interleaves header blocks).
-  var incomingHeaders = HeaderBlock()
+  var incomingHeaders = HeaderBlockBuilder()
   /// The input being parsed, so DATA payloads can be sliced out of it instead of copied.
   var input: ByteBuffer?
   var inputBase: UnsafeRawPointer?
@@ -134,8 +136,6 @@ public final class HTTP2Connection {
     var unconsumed = 0
     /// Client role: a final (non-1xx) response header block has arrived.
     var sawFinalHeaders = false
-    /// The owner's object for this stream (see `setContext`).
-    var context: AnyObject?
     /// nghttp2 closed the stream (its state lingers in `recentlyClosed` for the owner).
     var closed = false
     init() {}
@@ -159,25 +159,6 @@ public final class HTTP2Connection {
     return state
   }
 
-  /// Attaches the owner's object to a stream, for cheap lookups from events (`context(for:)`).
-  /// Released when the stream closes.
-  public func setContext(_ context: AnyObject?, for streamID: Int32) {
-    lookup(streamID)?.context = context
-  }
-
-  /// Detaches every stream's object (the connection is gone; breaks reference cycles through
-  /// streams that never saw their close).
-  public func releaseContexts() {
-    for (_, state) in streams.sorted { state.context = nil }
-    recentlyClosed.removeAll()
-  }
-
-  /// The object attached with `setContext`, if the stream is still open.
-  @inline(__always)
-  public func context(for streamID: Int32) -> AnyObject? {
-    lookup(streamID)?.context
-  }
-
   /// Makes a connection and queues our preface (client magic for a client) and SETTINGS.
   public init(role: Role, settings: HTTP2Settings = HTTP2Settings(), allocator: ByteBufferAllocator = ByteBufferAllocator()) {
     self.role = role
@@ -198,9 +179,10 @@ public final class HTTP2Connection {
     nghttp2_option_set_peer_max_concurrent_streams(option, 100)
     var created: OpaquePointer?
     let context = Unmanaged.passUnretained(self).toOpaque()
+    var mem = memory.mem
     switch role {
-    case .server: nghttp2_session_server_new2(&created, callbacks, context, option)
-    case .client: nghttp2_session_client_new2(&created, callbacks, context, option)
+    case .server: nghttp2_session_server_new3(&created, callbacks, context, option, &mem)
+    case .client: nghttp2_session_client_new3(&created, callbacks, context, option, &mem)
     }
     nghttp2_option_del(option)
     nghttp2_session_callbacks_del(callbacks)
@@ -225,6 +207,7 @@ public final class HTTP2Connection {
 
   deinit {
     nghttp2_session_del(session)
+    incomingHeaders.deallocate()
   }
 
   // MARK: Input

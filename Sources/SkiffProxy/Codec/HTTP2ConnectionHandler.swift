@@ -193,7 +193,6 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
   func finish(error: (any Error)?) {
     guard !closed else { return }
     closed = true
-    defer { connection.releaseContexts() }
     if reportedQueuedBytes != 0 {
       onQueuedBytesChange?(-reportedQueuedBytes)
       reportedQueuedBytes = 0

@@ -21,6 +21,17 @@ public struct HeaderBlock: Sendable, Equatable {
     if capacity > 0 { bytes.reserveCapacity(capacity + 8 * Self.recordHeader) }
   }
 
+  /// A block from records laid out as `bytes` keeps them (`HeaderBlockBuilder`).
+  init(records: UnsafeRawBufferPointer, count: Int) {
+    bytes = [UInt8](unsafeUninitializedCapacity: records.count) { buffer, initialized in
+      if let source = records.baseAddress, records.count > 0 {
+        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: records.count)
+      }
+      initialized = records.count
+    }
+    self.count = count
+  }
+
   /// A block with these fields, in this order.
   public init(_ fields: [(String, String)]) {
     self.init(capacity: fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count })

@@ -26,7 +26,6 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
     case .streamHeaders(let id, let headers, let endStream):
       let stream = ProxyStream(loop: loop, downstream: self, streamID: id, headers: headers)
       streams.insert(stream, for: id)
-      handler.connection.setContext(stream, for: id)
       stream.start(endStream: endStream)
     case .streamData(let id, let data, let endStream):
       if let stream = stream(id) {
@@ -48,11 +47,9 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
     }
   }
 
-  /// The stream's `ProxyStream`, through the codec's per-stream slot (no hashing).
+  /// The stream's `ProxyStream` (a `StreamTable` slot: no hashing).
   @inline(__always)
-  func stream(_ id: Int32) -> ProxyStream? {
-    handler.connection.context(for: id).map { unsafeDowncast($0, to: ProxyStream.self) }
-  }
+  func stream(_ id: Int32) -> ProxyStream? { streams[id] }
 
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {
     drainTimer?.cancel()

@@ -211,7 +211,6 @@ final class ProxyStream {
     upstreamID = id
     attemptFlushed = 0
     connection.streams.insert(self, for: id)
-    h2.setContext(self, for: id)
     body.forEach { chunk, isLast in
       h2.sendData(streamID: id, chunk, endStream: requestEnded && requestTrailers == nil && isLast)
     }

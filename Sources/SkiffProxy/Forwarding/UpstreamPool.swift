@@ -75,16 +75,13 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
     }
   }
 
-  /// The stream's `ProxyStream`, through the codec's per-stream slot (no hashing).
+  /// The stream's `ProxyStream` (a `StreamTable` slot: no hashing).
   @inline(__always)
-  func stream(_ id: Int32) -> ProxyStream? {
-    handler.connection.context(for: id).map { unsafeDowncast($0, to: ProxyStream.self) }
-  }
+  func stream(_ id: Int32) -> ProxyStream? { streams[id] }
 
   /// Forgets a stream (it ended, or moved on to another attempt).
   func detach(_ id: Int32) {
     streams.remove(id)
-    handler.connection.setContext(nil, for: id)
   }
 
   func http2ConnectionClosed(_ handler: HTTP2ConnectionHandler, error: (any Error)?) {
