@@ -60,7 +60,7 @@ let package = Package(
     .target(
       name: "SkiffAPIServer",
       dependencies: [
-        "SkiffAPI", "SkiffStore", nioCore,
+        "SkiffAPI", "SkiffStore", "SkiffTLS", nioCore,
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -89,7 +89,7 @@ let package = Package(
       name: "SkiffDaemon",
       dependencies: [
         "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork", "SkiffNode",
-        "SkiffMesh", "SkiffMeshConfig",
+        "SkiffMesh", "SkiffMeshConfig", "SkiffTLS",
         // The node's gRPC probes link the workloads' gRPC stack; its C modules must be visible here.
         "Workloads", grpcNIO, .product(name: "Logging", package: "swift-log"),
       ],
@@ -219,7 +219,7 @@ let package = Package(
     .testTarget(
       name: "SkiffAPIServerTests",
       dependencies: [
-        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", "SkiffTestSupport", nioCore, nioPosix,
+        "SkiffAPIServer", "SkiffStore", "SkiffAPI", "SkiffControllers", "SkiffTestSupport", "SkiffTLS", nioCore, nioPosix,
         .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict),

@@ -15,7 +15,7 @@ public struct SkiffCommand: AsyncParsableCommand {
       Up.self, Down.self, StatusCommand.self, DaemonCommand.self,
       Apply.self, Create.self, Get.self, Describe.self, Edit.self, Delete.self, Logs.self, Exec.self,
       Label.self, Annotate.self, Scale.self, Rollout.self, Events.self,
-      ProxyStatus.self, ProxyConfig.self, Version.self, APIResources.self, Completion.self,
+      ProxyStatus.self, ProxyConfig.self, Version.self, APIResources.self, KubeconfigCommand.self, Completion.self,
     ])
 
   public init() {}

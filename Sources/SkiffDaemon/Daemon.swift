@@ -67,6 +67,24 @@ public final class Daemon: Sendable {
       chmod(c.socketPath, 0o600)
       return server
     }
+    // Bound in the host namespace by `skiff daemon`'s main thread; in-process (tests), here.
+    let bound: HostAPIListener.Bound
+    switch HostAPIListener.take() ?? HostAPIListener.bind(port: c.apiPort) {
+    case .success(let b): bound = b
+    case .failure(let error):
+      logger.error("✗ \(error)")
+      throw StartError(description: error.description)
+    }
+    let apiAddress = "https://127.0.0.1:\(bound.port)"
+    let pki = try step("load the cluster CA and certificates (\(c.pkiDirectory))") { try ClusterPKI(directory: c.pkiDirectory) }
+    let security = try step("set up TLS (OpenSSL) for the API") { try pki.security() }
+    let secureServer = try await asyncStep("serve the API on \(apiAddress) (TLS, client certificates or token)") {
+      let server = try await HTTPServer(
+        address: .listening(descriptor: bound.descriptor), handler: handler, websockets: node?.exec, security: security,
+        logger: logger)
+      try writeFile(c.apiAddressFile, apiAddress + "\n")
+      return server
+    }
 
     let controllers: [any Reconciler] = [
       DeploymentController(registry: registry, events: events),
@@ -79,6 +97,7 @@ public final class Daemon: Sendable {
 
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.run() }
+      group.addTask { try await secureServer.run() }
       for controller in controllers {
         group.addTask { await ControllerLoop(controller, store: store, logger: self.logger).run() }
       }
@@ -100,6 +119,8 @@ public final class Daemon: Sendable {
           unlink(c.runDirectory + "/stop-pods")
         }
         server.close()
+        secureServer.close()
+        unlink(c.apiAddressFile)
         await node?.dns.stop()
         store.closeWatches()
         throw CancellationError()
@@ -210,9 +231,12 @@ public final class Daemon: Sendable {
   }
 
   func writePidFile() throws {
-    let text = "\(getpid())\n"
-    let fd = open(configuration.pidFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw StartError(description: "write \(configuration.pidFile): \(String(cString: strerror(errno)))") }
+    try writeFile(configuration.pidFile, "\(getpid())\n")
+  }
+
+  func writeFile(_ path: String, _ text: String, mode: mode_t = 0o644) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw StartError(description: "write \(path): \(String(cString: strerror(errno)))") }
     _ = text.withCString { write(fd, $0, strlen($0)) }
     close(fd)
   }

@@ -114,7 +114,7 @@ final class DaemonProcess: Sendable {
 
   init(dataDir: String, runDir: String, log: String) throws {
     process = try Subprocess(
-      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDir, "--run-dir", runDir],
+      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDir, "--run-dir", runDir, "--api-port", "0"],
       stdout: .file(log), stderr: .file(log))
     logPath = log
   }

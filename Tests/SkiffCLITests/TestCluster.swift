@@ -39,7 +39,7 @@ final class TestCluster: @unchecked Sendable {
     dataDirectory = root + "/data"
     daemonLog = root + "/daemon.log"
     daemon = try Subprocess(
-      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDirectory, "--run-dir", runDirectory],
+      Self.skiffPath, ["daemon", "--control-plane-only", "--data-dir", dataDirectory, "--run-dir", runDirectory, "--api-port", "0"],
       stdout: .file(daemonLog), stderr: .file(daemonLog))
     let client = APIClient(socketPath: runDirectory + "/skiff.sock")
     for _ in 0..<300 {

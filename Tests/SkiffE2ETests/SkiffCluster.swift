@@ -9,6 +9,8 @@ final class SkiffCluster: @unchecked Sendable {
   let dataDirectory: String
   let runDirectory: String
   let nodeNamespace: String
+  /// The kubeconfig `skiff up` writes the cluster's context into.
+  var kubeconfig: String { base + "/kubeconfig" }
 
   static var binary: String {
     URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -63,6 +65,8 @@ final class SkiffCluster: @unchecked Sendable {
     var environment = ProcessInfo.processInfo.environment
     environment["SKIFF_RUN_DIR"] = runDirectory
     environment["SKIFF_DATA_DIR"] = dataDirectory
+    // `skiff up` merges its kubectl context here, never into the user's own kubeconfig.
+    environment["KUBECONFIG"] = kubeconfig
     let argv: [UnsafeMutablePointer<CChar>?] = ([Self.binary] + arguments).map { strdup($0) } + [nil]
     let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     var pid: pid_t = 0
@@ -140,7 +144,8 @@ final class SkiffCluster: @unchecked Sendable {
   }
 
   func up() async throws {
-    let result = try await skiff(["up", "--node-namespace", nodeNamespace])
+    // Any free port: clusters of parallel tests must not share 6443.
+    let result = try await skiff(["up", "--node-namespace", nodeNamespace, "--api-port", "0"])
     #expect(result.status == 0, "skiff up failed: \(result.stderr)")
     try #require(result.status == 0)
   }

@@ -2,6 +2,7 @@ public import NIOCore
 public import NIOHTTP1
 public import NIOPosix
 public import NIOWebSocket
+import SkiffTLS
 public import Logging
 
 /// Answers ordinary HTTP requests.
@@ -24,18 +25,22 @@ public final class HTTPServer: Sendable {
   public enum Address: Sendable, CustomStringConvertible {
     case unix(path: String)
     case tcp(host: String, port: Int)
+    /// A socket already bound and listening (the daemon binds its loopback port in the host
+    /// network namespace before it enters the node namespace).
+    case listening(descriptor: Int32)
 
     public var description: String {
       switch self {
       case .unix(let path): return "unix:\(path)"
       case .tcp(let host, let port): return "\(host):\(port)"
+      case .listening(let descriptor): return "fd \(descriptor)"
       }
     }
   }
 
   enum Upgrade: Sendable {
     case websocket(HTTPRequestHead, NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
-    case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>)
+    case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>, ConnectionIdentity)
   }
 
   /// Largest request body accepted (Kubernetes' own limit is 3 MiB per object).
@@ -44,6 +49,8 @@ public final class HTTPServer: Sendable {
   let handler: any HTTPRequestHandler
   let websockets: (any WebSocketSessionHandler)?
   let logger: Logger
+  /// TLS and authentication (the loopback port); nil on the root-only unix socket.
+  let security: HTTPSecurity?
   private let channel: NIOAsyncChannel<EventLoopFuture<Upgrade>, Never>
   /// Where the server listens (the real port when 0 was asked).
   public let boundAddress: SocketAddress?
@@ -51,17 +58,18 @@ public final class HTTPServer: Sendable {
   /// Binds `address`. For a unix socket an existing socket file is replaced.
   public init(
     address: Address, handler: any HTTPRequestHandler, websockets: (any WebSocketSessionHandler)? = nil,
-    logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    security: HTTPSecurity? = nil, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) async throws {
     self.handler = handler
     self.websockets = websockets
+    self.security = security
     self.logger = logger
     let bootstrap = ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .serverChannelOption(.backlog, value: 256)
     let initializer: @Sendable (any Channel) -> EventLoopFuture<EventLoopFuture<Upgrade>> = { channel in
       channel.eventLoop.makeCompletedFuture {
-        try Self.configure(channel, websockets: websockets)
+        try Self.configure(channel, websockets: websockets, security: security)
       }
     }
     switch address {
@@ -69,15 +77,28 @@ public final class HTTPServer: Sendable {
       channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
     case .tcp(let host, let port):
       channel = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+    case .listening(let descriptor):
+      channel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
     }
     boundAddress = channel.channel.localAddress
   }
 
-  static func configure(_ channel: any Channel, websockets: (any WebSocketSessionHandler)?) throws -> EventLoopFuture<Upgrade> {
+  static func configure(
+    _ channel: any Channel, websockets: (any WebSocketSessionHandler)?, security: HTTPSecurity?
+  ) throws -> EventLoopFuture<Upgrade> {
+    let connection = ConnectionIdentity()
+    if let security {
+      try channel.pipeline.syncOperations.addHandler(TLSHandler(tlsContext: security.tls))
+      try channel.pipeline.syncOperations.addHandler(ConnectionIdentityRecorder(connection))
+    }
     let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
       maxFrameSize: 1 << 20,
       shouldUpgrade: { channel, head in
-        guard let websockets, let subprotocol = websockets.acceptedSubprotocol(for: head) else {
+        // Without credentials the request is not upgraded; the HTTP side answers 401.
+        guard let websockets, let subprotocol = websockets.acceptedSubprotocol(for: head),
+          security.map({ $0.user(head.headers, connection) != nil }) ?? true
+        else {
+          connection.refuse(head)
           return channel.eventLoop.makeSucceededFuture(nil)
         }
         var headers = HTTPHeaders()
@@ -94,11 +115,14 @@ public final class HTTPServer: Sendable {
       notUpgradingCompletionHandler: { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addHandler(HTTPByteBufferResponsePartHandler())
-          return .http(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+          return .http(try NIOAsyncChannel(wrappingChannelSynchronously: channel), connection)
         }
       })
-    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+    let upgraded = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
       configuration: .init(upgradeConfiguration: configuration))
+    let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+    try channel.pipeline.syncOperations.addHandler(UnknownUpgradeFilter(), position: .after(decoder))
+    return upgraded
   }
 
   /// Accepts and serves connections until the task is cancelled or `close()` is called.
@@ -122,22 +146,37 @@ public final class HTTPServer: Sendable {
       switch try await upgrade.get() {
       case .websocket(let head, let ws):
         await websockets?.serve(head, ws)
-      case .http(let http):
-        try await serveHTTP(http)
+      case .http(let http, let identity):
+        try await serveHTTP(http, identity: identity)
       }
     } catch {
       logger.debug("connection ended: \(error)")
     }
   }
 
-  private func serveHTTP(_ http: NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>) async throws {
+  private func serveHTTP(
+    _ http: NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>, identity: ConnectionIdentity
+  ) async throws {
     try await http.executeThenClose { inbound, outbound in
       var parts = inbound.makeAsyncIterator()
-      while let first = try await parts.next() {
-        guard case .head(let head) = first else { continue }
+      // A refused upgrade request (bodiless GET) comes first, whole.
+      var refused = identity.takeRefused()
+      while true {
         var body = ByteBuffer()
         var tooLarge = false
-        while let part = try await parts.next() {
+        let head: HTTPRequestHead
+        var readBody = true
+        if let pending = refused {
+          // Its end was consumed with it.
+          head = pending
+          refused = nil
+          readBody = false
+        } else {
+          guard let first = try await parts.next() else { break }
+          guard case .head(let next) = first else { continue }
+          head = next
+        }
+        while readBody, let part = try await parts.next() {
           if case .body(var chunk) = part {
             if body.readableBytes + chunk.readableBytes > Self.maxBodyBytes {
               tooLarge = true
@@ -153,6 +192,8 @@ public final class HTTPServer: Sendable {
           // apiserver `limitedReadBody`: NewRequestEntityTooLargeError("limit is N").
           response = jsonResponse(Status(code: 413, reason: "RequestEntityTooLarge",
             message: "Request entity too large: limit is \(Self.maxBodyBytes)"))
+        } else if let security, security.user(head.headers, identity) == nil {
+          response = unauthorizedResponse()
         } else {
           let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
           response = await handler.handle(request)

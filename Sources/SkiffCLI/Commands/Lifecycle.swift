@@ -21,6 +21,9 @@ struct Up: ParsableCommand {
   @Option(name: .customLong("node-namespace"), help: "Name of the node network namespace.")
   var nodeNamespace = "skiff-node"
 
+  @Option(name: .customLong("api-port"), help: "HTTPS port on 127.0.0.1 for kubectl (0 picks a free port).")
+  var apiPort = 6443
+
   func run() throws {
     guard geteuid() == 0 else {
       throw CLIError("error: skiff up needs root: the cluster creates network namespaces, mounts and iptables rules. Run: sudo skiff up")
@@ -44,7 +47,7 @@ struct Up: ParsableCommand {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     posix_spawnattr_setflags(&attributes, Int16(0x80) /* POSIX_SPAWN_SETSID: glibc 2.26+, not exported to Swift */)
-    let args = [exe, "daemon", "--data-dir", data, "--run-dir", run, "--node-namespace", nodeNamespace]
+    let args = [exe, "daemon", "--data-dir", data, "--run-dir", run, "--node-namespace", nodeNamespace, "--api-port", String(apiPort)]
     var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, exe, &actions, &attributes, &argv, environ)
@@ -53,9 +56,15 @@ struct Up: ParsableCommand {
     let client = cluster.client
     for _ in 0..<(timeout * 10) {
       if let response = try? client.request("GET", "/readyz"), response.status == 200 {
+        let kubectl: String
+        do {
+          kubectl = try ClusterKubeconfig.writeEntries(cluster)
+        } catch {
+          kubectl = "! the kubectl context was not written: \(error.message)\n"
+        }
         Console.out("""
-          ✓ Skiff is up: API on unix:\(run)/skiff.sock, state in \(data)
-            skiff get nodes
+          ✓ Skiff is up: API on unix:\(run)/skiff.sock (skiff) and \(ClusterKubeconfig.server(cluster) ?? "-") (kubectl), state in \(data)
+          \(kubectl)  skiff get nodes
             skiff create namespace grpc-nosidecar
             skiff apply -n grpc-nosidecar -f examples/walkthrough/istio-grpc-server.yaml
           Stop it with: skiff down (add --purge to delete its state)
@@ -116,6 +125,7 @@ struct Down: ParsableCommand {
     NodeNamespace.remove(nodeNamespace)
     unlink(cluster.runDirectory + "/stop-pods")
     if purge {
+      if let path = ClusterKubeconfig.removeEntries(cluster) { Console.out("✓ removed the kubectl context \"skiff\" from \(path)\n") }
       DaemonProcess.removeTree(cluster.dataDirectory)
       Console.out("✓ removed \(cluster.dataDirectory)\n")
     }
@@ -155,12 +165,15 @@ struct DaemonCommand: AsyncParsableCommand {
   @Option(name: .customLong("node-namespace"), help: "Name of the node network namespace.")
   var nodeNamespace = "skiff-node"
 
+  @Option(name: .customLong("api-port"), help: "HTTPS port on 127.0.0.1 for kubectl (0 picks a free port); bound before the daemon enters the node namespace.")
+  var apiPort = 6443
+
   func run() async throws {
     var logger = Logger(label: "skiff") { label in StreamLogHandler.standardError(label: label) }
     logger.logLevel = ProcessEnvironment.value("SKIFF_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
     let configuration = DaemonConfiguration(
       dataDirectory: cluster.dataDirectory, runDirectory: cluster.runDirectory, nodeNamespace: nodeNamespace,
-      controlPlaneOnly: controlPlaneOnly)
+      controlPlaneOnly: controlPlaneOnly, apiPort: apiPort)
     do {
       try await Daemon(configuration: configuration, logger: logger).run()
     } catch let error as Daemon.StartError {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SkiffAPI
 
 #if canImport(Glibc)
@@ -117,6 +118,69 @@ enum KubeconfigFile {
     guard written == bytes.count, rename(temporary, path) == 0 else {
       unlink(temporary)
       throw CLIError("error: could not write \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+}
+
+/// This cluster's kubeconfig entries, from its `pki` directory and API address.
+enum ClusterKubeconfig {
+  static func server(_ cluster: ClusterOptions) -> String? {
+    guard let text = try? String(readingFile: cluster.runDirectory + "/api-address") else { return nil }
+    let line = text.split(separator: "\n").first.map(String.init) ?? ""
+    return line.isEmpty ? nil : line
+  }
+
+  static func entry(_ cluster: ClusterOptions) throws(CLIError) -> KubeconfigEntry {
+    guard let server = server(cluster) else {
+      throw CLIError("error: the cluster's HTTPS address is unknown (\(cluster.runDirectory)/api-address): is Skiff running? Start it with: skiff up")
+    }
+    let pki = cluster.dataDirectory + "/pki"
+    return KubeconfigEntry(
+      server: server, certificateAuthorityPEM: try String(readingFile: pki + "/ca.crt"),
+      clientCertificatePEM: try String(readingFile: pki + "/admin.crt"), clientKeyPEM: try String(readingFile: pki + "/admin.key"))
+  }
+
+  /// Merges the entries into the user's kubeconfig; returns what to tell the user.
+  static func writeEntries(_ cluster: ClusterOptions) throws(CLIError) -> String {
+    let entry = try entry(cluster)
+    let path = KubeconfigFile.defaultPath()
+    let (config, madeCurrent) = entry.merged(into: try KubeconfigFile.read(path))
+    try KubeconfigFile.write(config, to: path)
+    if madeCurrent || config["current-context"]?.stringValue == entry.name {
+      return "✓ kubectl: context \"skiff\" in \(path) is the current context\n"
+    }
+    return "✓ kubectl: context \"skiff\" added to \(path); switch to it with: kubectl config use-context skiff\n"
+  }
+
+  /// Removes the entries when they belong to this cluster (same CA); returns the file's path
+  /// when something was removed.
+  static func removeEntries(_ cluster: ClusterOptions) -> String? {
+    let path = KubeconfigFile.defaultPath()
+    guard let ca = try? String(readingFile: cluster.dataDirectory + "/pki/ca.crt"),
+      let config = try? KubeconfigFile.read(path)
+    else { return nil }
+    let ours = config["clusters"]?.arrayValue?.first { $0["name"]?.stringValue == "skiff" }
+    guard ours?.value(at: ["cluster", "certificate-authority-data"])?.stringValue == base64(Array(ca.utf8)) else { return nil }
+    let entry = KubeconfigEntry(server: "", certificateAuthorityPEM: ca, clientCertificatePEM: "", clientKeyPEM: "")
+    guard (try? KubeconfigFile.write(entry.removed(from: config), to: path)) != nil else { return nil }
+    return path
+  }
+}
+
+/// `skiff kubeconfig`: prints a kubeconfig for this cluster alone (as `kind get kubeconfig`).
+struct KubeconfigCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kubeconfig",
+    abstract: "Print a kubeconfig for this cluster (skiff up also merges it into ~/.kube/config).")
+
+  @OptionGroup var cluster: ClusterOptions
+
+  func run() throws {
+    let entry = try ClusterKubeconfig.entry(cluster)
+    do {
+      Console.out(try YAML.emit(entry.standalone))
+    } catch {
+      throw CLIError("error: \(error)")
     }
   }
 }
