@@ -153,4 +153,18 @@ import Testing
     #expect(allocator.allocateZeroed(count: Int.max, size: 2) == nil)
     allocator.deallocate(zeroed)
   }
+
+  @Test func headerBlockCopiesAreIndependentAndGrow() {
+    var first = HeaderBlock(capacity: 4)
+    first.add(name: "a", value: "1")
+    var second = first
+    second.add(name: "b", value: String(repeating: "x", count: 500))
+    first.add(name: "c", value: "3")
+    #expect(first.pairs.map(\.name) == ["a", "c"])
+    #expect(second.pairs.map(\.name) == ["a", "b"] && second["b"]?.count == 500)
+    var empty = HeaderBlock()
+    #expect(empty.isEmpty && empty == HeaderBlock() && empty["a"] == nil && empty.byteCount == 0)
+    empty.remove("a")
+    #expect(empty.isEmpty)
+  }
 }

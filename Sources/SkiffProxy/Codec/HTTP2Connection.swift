@@ -443,7 +443,7 @@ public final class HTTP2Connection {
   /// Calls `body` with the block as nghttp2 name/value pairs (valid only during the call).
   func withNameValues<R>(_ headers: HeaderBlock, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
     // nghttp2 copies names and values during submit; it never writes through these pointers.
-    return headers.bytes.withUnsafeBytes { all in
+    return headers.withUnsafeRecords { all in
       withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(headers.count, 1)) { nva in
         var offset = 0
         var i = 0

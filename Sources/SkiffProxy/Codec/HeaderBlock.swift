@@ -5,31 +5,45 @@
 ///
 /// Names are lower-case, as HTTP/2 requires; pseudo-headers (`:method`, `:path`, `:status`, ...)
 /// come first. Lookups compare bytes.
-public struct HeaderBlock: Sendable, Equatable {
+///
+/// `@unchecked Sendable`: its storage is a class (`HeaderBlockStorage`) that a block writes
+/// only while it holds the sole reference (`isKnownUniquelyReferenced`) or before handing it
+/// out (`init(records:)`); storage that another value or thread can see is never written again.
+public struct HeaderBlock: @unchecked Sendable, Equatable {
   /// Each field: name length (UInt32), value length (UInt32), flags (UInt8), name, value.
-  var bytes: [UInt8]
-  /// How many fields the block has.
-  public private(set) var count: Int
+  /// nil while empty. Shared between copies, copied before a write to a shared one.
+  var storage: HeaderBlockStorage?
 
   static let recordHeader = 9
   static let neverIndexFlag: UInt8 = 1
 
   /// An empty block; `capacity` is a hint of how many bytes its fields will take.
   public init(capacity: Int = 0) {
-    bytes = []
-    count = 0
-    if capacity > 0 { bytes.reserveCapacity(capacity + 8 * Self.recordHeader) }
+    if capacity > 0 { storage = HeaderBlockStorage.make(capacity: capacity + 8 * Self.recordHeader) }
   }
 
-  /// A block from records laid out as `bytes` keeps them (`HeaderBlockBuilder`).
+  /// A block from records laid out as `storage` keeps them (`HeaderBlockBuilder`).
   init(records: UnsafeRawBufferPointer, count: Int) {
-    bytes = [UInt8](unsafeUninitializedCapacity: records.count) { buffer, initialized in
-      if let source = records.baseAddress, records.count > 0 {
-        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: records.count)
-      }
-      initialized = records.count
+    guard records.count > 0 else { return }
+    let storage = HeaderBlockStorage.make(capacity: records.count)
+    storage.append(records)
+    storage.header.fields = count
+    self.storage = storage
+  }
+
+  /// How many fields the block has.
+  public var count: Int { storage?.header.fields ?? 0 }
+
+  /// Calls `body` with the records of every field.
+  func withUnsafeRecords<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    guard let storage else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    return storage.withUnsafeMutablePointers { header, bytes in
+      body(UnsafeRawBufferPointer(start: bytes, count: header.pointee.used))
     }
-    self.count = count
+  }
+
+  public static func == (lhs: HeaderBlock, rhs: HeaderBlock) -> Bool {
+    lhs.count == rhs.count && lhs.withUnsafeRecords { l in rhs.withUnsafeRecords { r in equalBytes(l, r) } }
   }
 
   /// A block with these fields, in this order.
@@ -49,21 +63,30 @@ public struct HeaderBlock: Sendable, Equatable {
 
   /// Appends a field from raw bytes.
   public mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, neverIndex: Bool = false) {
-    let needed = bytes.count + Self.recordHeader + name.count + value.count
-    if needed > bytes.capacity { bytes.reserveCapacity(Swift.max(needed, 2 * bytes.capacity)) }
-    let lengths = UInt64(UInt32(truncatingIfNeeded: name.count)).littleEndian
-      | UInt64(UInt32(truncatingIfNeeded: value.count)).littleEndian << 32
-    withUnsafeBytes(of: lengths) { bytes.append(contentsOf: $0) }
-    bytes.append(neverIndex ? Self.neverIndexFlag : 0)
-    bytes.append(contentsOf: name)
-    bytes.append(contentsOf: value)
-    count += 1
+    let extra = Self.recordHeader + name.count + value.count
+    let used = storage?.header.used ?? 0
+    let capacity = storage?.header.capacity ?? 0
+    if storage == nil || !isKnownUniquelyReferenced(&storage!) || used + extra > capacity {
+      let grown = HeaderBlockStorage.make(capacity: Swift.max(used + extra, 2 * capacity, 64))
+      if let storage {
+        withUnsafeRecords { grown.append($0) }
+        grown.header.fields = storage.header.fields
+      }
+      storage = grown
+    }
+    var record = (UInt32(truncatingIfNeeded: name.count).littleEndian, UInt32(truncatingIfNeeded: value.count).littleEndian)
+    withUnsafeBytes(of: &record) { storage!.append($0) }
+    var flags = neverIndex ? Self.neverIndexFlag : 0
+    withUnsafeBytes(of: &flags) { storage!.append($0) }
+    storage!.append(name)
+    storage!.append(value)
+    storage!.header.fields += 1
   }
 
   /// Calls `body` with each field's name, value and never-index flag, in order, until it
   /// returns false. The buffers are valid only during the call.
   func forEachField(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Bool) -> Bool) {
-    bytes.withUnsafeBytes { all in
+    withUnsafeRecords { all in
       var offset = 0
       while let field = Self.field(in: all, at: offset) {
         guard body(field.name, field.value, field.neverIndex) else { return }
@@ -93,7 +116,7 @@ public struct HeaderBlock: Sendable, Equatable {
     var name = name
     return name.withUTF8 { n in
       let wanted = UnsafeRawBufferPointer(n)
-      return bytes.withUnsafeBytes { all in
+      return withUnsafeRecords { all in
         var offset = 0
         while let field = Self.field(in: all, at: offset) {
           if equalBytes(field.name, wanted) { return body(field.value) }
@@ -155,7 +178,7 @@ public struct HeaderBlock: Sendable, Equatable {
   /// Removes every field named `name`.
   public mutating func remove(_ name: String) {
     guard contains(name) else { return }
-    var kept = HeaderBlock(capacity: bytes.count)
+    var kept = HeaderBlock(capacity: storage?.header.used ?? 0)
     var name = name
     name.withUTF8 { n in
       forEachField { fieldName, value, never in
@@ -184,7 +207,7 @@ public struct HeaderBlock: Sendable, Equatable {
   }
 
   /// The number of bytes of names and values (HPACK's header list size is this plus 32 a field).
-  public var byteCount: Int { bytes.count - count * Self.recordHeader }
+  public var byteCount: Int { (storage?.header.used ?? 0) - count * Self.recordHeader }
 }
 
 extension HeaderBlock: CustomStringConvertible {
@@ -232,4 +255,31 @@ func parseDecimal(_ text: UnsafeRawBufferPointer) -> Int? {
     index += 1
   }
   return value
+}
+
+/// A header block's bytes, tail-allocated in one object. A concrete class, not an array:
+/// making an `[UInt8]` looked up its generic metadata in the runtime on every allocation
+/// (three blocks per proxied request).
+/// Written only as `HeaderBlock` says (see its `Sendable` note).
+final class HeaderBlockStorage: ManagedBuffer<HeaderBlockStorage.Counts, UInt8> {
+  struct Counts {
+    var capacity: Int
+    var used: Int
+    var fields: Int
+  }
+
+  static func make(capacity: Int) -> HeaderBlockStorage {
+    let buffer = create(minimumCapacity: capacity) { _ in Counts(capacity: capacity, used: 0, fields: 0) }
+    return unsafeDowncast(buffer, to: HeaderBlockStorage.self)
+  }
+
+  /// Appends `bytes` (the caller made room).
+  func append(_ bytes: UnsafeRawBufferPointer) {
+    guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    withUnsafeMutablePointers { header, elements in
+      precondition(header.pointee.used + bytes.count <= header.pointee.capacity)
+      UnsafeMutableRawPointer(elements + header.pointee.used).copyMemory(from: source, byteCount: bytes.count)
+      header.pointee.used += bytes.count
+    }
+  }
 }

@@ -10,7 +10,7 @@ final class ProxyStream {
     case waiting
     /// Response headers received but held back: a gRPC status in the trailers may still make
     /// this attempt retriable, so nothing goes downstream until the first DATA or the trailers.
-    case held(HeaderBlock)
+    case held(HeaderBlock, status: Int, grpcStatus: Int?)
     /// Headers went downstream: no more retries.
     case started
     /// The response ended downstream (END_STREAM, trailers, local reply or reset).
@@ -39,6 +39,8 @@ final class ProxyStream {
   let wallStart: (seconds: Int, milliseconds: Int)
 
   var route: ForwardRoute?
+  /// `route?.cluster`, read on every request without copying the route.
+  var cluster: String?
   /// The current attempt's endpoint.
   var endpoint: Endpoint?
   /// Endpoints of the earlier attempts (the array exists only once a request is retried).
@@ -105,10 +107,13 @@ final class ProxyStream {
       guard let delay = reply.delay, delay > .zero else { return sendLocalReply(reply) }
       afterInjectedDelay(delay) { [self] in sendLocalReply(reply) }
     case .forward(let route):
-      self.route = route
+      let endpoint = route.endpoint
+      let delay = route.delay
+      cluster = route.cluster
+      self.route = consume route
       // No closure (an allocation) unless a fault delay needs one.
-      guard let delay = route.delay, delay > .zero else { return forward(to: route.endpoint) }
-      afterInjectedDelay(delay) { [self] in forward(to: route.endpoint) }
+      guard let delay, delay > .zero else { return forward(to: endpoint) }
+      afterInjectedDelay(delay) { [self] in forward(to: endpoint) }
     }
   }
 
@@ -199,7 +204,7 @@ final class ProxyStream {
     if let previous = self.endpoint { earlierEndpoints.append(previous) }
     self.endpoint = endpoint
     if attempts > 1 { attemptStarted = .now() }
-    loop.pool(cluster: route!.cluster, endpoint: endpoint).acquire(self)
+    loop.pool(cluster: cluster!, endpoint: endpoint).acquire(self)
   }
 
   /// The pool has a connection with room for this stream.
@@ -285,15 +290,17 @@ final class ProxyStream {
         attemptFailed(.retriableResponse(headers: headers, trailers: nil, status: status, grpcStatus: grpc))
         return
       } else if isGRPC && route!.retry.retriesGRPC {
-        response = .held(headers)
+        response = .held(headers, status: status, grpcStatus: grpc)
         return
       }
     }
-    commitHeaders(headers, endStream: endStream)
+    commitHeaders(headers, endStream: endStream, status: status, grpcStatus: grpc)
   }
 
   func upstreamData(_ data: ByteBuffer, endStream: Bool) {
-    if case .held(let headers) = response { commitHeaders(headers, endStream: false) }
+    if case .held(let headers, let status, let grpc) = response {
+      commitHeaders(headers, endStream: false, status: status, grpcStatus: grpc)
+    }
     guard case .started = response else {
       upstream?.handler.connection.consume(streamID: upstreamID, count: data.readableBytes)
       return
@@ -306,13 +313,12 @@ final class ProxyStream {
 
   func upstreamTrailers(_ trailers: HeaderBlock) {
     let grpc = trailers.integer("grpc-status")
-    if case .held(let headers) = response {
+    if case .held(let headers, let status, let headersGRPC) = response {
       if let grpc, route?.retry.retriesGRPCStatus(grpc) == true {
-        let status = headers.integer(":status") ?? 0
         attemptFailed(.retriableResponse(headers: headers, trailers: trailers, status: status, grpcStatus: grpc))
         return
       }
-      commitHeaders(headers, endStream: false)
+      commitHeaders(headers, endStream: false, status: status, grpcStatus: headersGRPC)
     }
     guard case .started = response else { return }
     grpcStatus = grpc ?? grpcStatus
@@ -356,9 +362,14 @@ final class ProxyStream {
   }
 
   func commitHeaders(_ headers: HeaderBlock, endStream: Bool) {
+    commitHeaders(headers, endStream: endStream, status: headers.integer(":status") ?? 0, grpcStatus: headers.integer("grpc-status"))
+  }
+
+  /// Sends the response headers downstream; `status` and `grpcStatus` were read from them.
+  func commitHeaders(_ headers: HeaderBlock, endStream: Bool, status: Int, grpcStatus grpc: Int?) {
     response = .started
-    responseCode = headers.integer(":status") ?? 0
-    if let grpc = headers.integer("grpc-status") { grpcStatus = grpc }
+    responseCode = status
+    if let grpc { grpcStatus = grpc }
     details = "via_upstream"
     ds.submitResponse(streamID: downstreamID, headers: headers, endStream: endStream)
     downstream.handler.scheduleFlush()
@@ -375,7 +386,7 @@ final class ProxyStream {
   func reportOutcome(_ result: AttemptOutcome.Result) {
     guard route != nil, let endpoint else { return }
     loop.engine.decider.attemptFinished(
-      AttemptOutcome(cluster: route!.cluster, endpoint: endpoint, result: result, duration: attemptStarted.durationSince))
+      AttemptOutcome(cluster: cluster!, endpoint: endpoint, result: result, duration: attemptStarted.durationSince))
   }
 
   /// Stops the current attempt: resets its upstream stream, or leaves the pool's queue.
@@ -593,7 +604,7 @@ final class ProxyStream {
     let elapsed = (NIODeadline.now() - started).nanoseconds
     let duration = Int(elapsed / 1_000_000)
     loop.engine.stats.requestFinished(
-      cluster: route?.cluster, code: responseCode, grpcStatus: grpcStatus, flags: flags, grpc: isGRPC,
+      cluster: cluster, code: responseCode, grpcStatus: grpcStatus, flags: flags, grpc: isGRPC,
       milliseconds: Double(elapsed) / 1e6)
     guard let sink = loop.engine.accessLog else { return }
     let headers = head.headers
@@ -605,7 +616,7 @@ final class ProxyStream {
         upstreamTransportFailureReason: transportFailure, bytesReceived: requestBytes, bytesSent: responseBytes,
         durationMilliseconds: duration, upstreamServiceTimeMilliseconds: upstreamServiceTime,
         forwardedFor: headers["x-forwarded-for"], userAgent: headers["user-agent"], requestID: headers["x-request-id"],
-        authority: head.authority, upstreamHost: endpoint?.description, upstreamCluster: route?.cluster,
+        authority: head.authority, upstreamHost: endpoint?.description, upstreamCluster: cluster,
         upstreamLocalAddress: lastUpstreamLocalAddress,
         // Envoy logs the original destination a captured connection was bound for.
         downstreamLocalAddress: (downstream.info.originalDestination ?? downstream.info.localAddress)?.hostPort,
