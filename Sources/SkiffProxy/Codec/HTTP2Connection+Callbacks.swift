@@ -24,7 +24,7 @@ extension HTTP2Connection {
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
       withConnection(userData) { connection in
         connection.incomingHeaders.reset()
-        _ = connection.stream(frame!.pointee.hd.stream_id)
+        _ = connection.peekOrMake(frame!.pointee.hd.stream_id)
       }
       return 0
     }
@@ -62,28 +62,30 @@ extension HTTP2Connection {
   }
 
   func dataToSend(session: OpaquePointer?, streamID: Int32, length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
-    guard let state = lookup(streamID) else {
+    guard let found = peek(streamID) else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
-    if state.outboundBytes == 0 && !state.outboundEnded {
-      state.deferred = true
-      return Int(NGHTTP2_ERR_DEFERRED.rawValue)
-    }
-    let count = min(length, state.outboundBytes)
-    flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_COPY.rawValue)
-    if count == state.outboundBytes && state.outboundEnded {
-      flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
-      if let trailers = state.outboundTrailers {
-        state.outboundTrailers = nil
-        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
-        _ = withNameValues(trailers) { nva, n in nghttp2_submit_trailer(session, streamID, nva, n) }
+    return found._withUnsafeGuaranteedRef { state in
+      if state.outboundBytes == 0 && !state.outboundEnded {
+        state.deferred = true
+        return Int(NGHTTP2_ERR_DEFERRED.rawValue)
       }
+      let count = min(length, state.outboundBytes)
+      flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_COPY.rawValue)
+      if count == state.outboundBytes && state.outboundEnded {
+        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
+        if let trailers = state.outboundTrailers {
+          state.outboundTrailers = nil
+          flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+          _ = withNameValues(trailers) { nva, n in nghttp2_submit_trailer(session, streamID, nva, n) }
+        }
+      }
+      return count
     }
-    return count
   }
 
   func receivedData(streamID: Int32, data: UnsafePointer<UInt8>?, length: Int) {
-    stream(streamID).unconsumed += length
+    peekOrMake(streamID)._withUnsafeGuaranteedRef { $0.unconsumed += length }
     let bytes: ByteBuffer
     if let input, let base = inputBase, let data, UnsafeRawPointer(data) >= base,
       UnsafeRawPointer(data) + length <= base + inputCount
@@ -112,7 +114,7 @@ extension HTTP2Connection {
     case NGHTTP2_HEADERS.rawValue:
       let block = incomingHeaders.build()
       let endStream = header.flags & endStreamFlag != 0
-      let state = stream(streamID)
+      let sawFinalHeaders = peekOrMake(streamID)._withUnsafeGuaranteedRef { $0.sawFinalHeaders }
       switch role {
       case .server:
         if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
@@ -121,12 +123,12 @@ extension HTTP2Connection {
           actions.append(.streamTrailers(streamID: streamID, trailers: block))
         }
       case .client:
-        if state.sawFinalHeaders {
+        if sawFinalHeaders {
           actions.append(.streamTrailers(streamID: streamID, trailers: block))
         } else if block.value(of: ":status", hasPrefix: "1") {
           return  // informational (1xx): not forwarded
         } else {
-          state.sawFinalHeaders = true
+          peekOrMake(streamID)._withUnsafeGuaranteedRef { $0.sawFinalHeaders = true }
           actions.append(.streamHeaders(streamID: streamID, headers: block, endStream: endStream))
         }
       }
@@ -156,26 +158,27 @@ extension HTTP2Connection {
   }
 
   func sendData(streamID: Int32, frameHeader: UnsafePointer<UInt8>, length: Int) -> Int32 {
-    guard let state = lookup(streamID), state.outboundBytes >= length else {
-      return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
-    }
-    if output.capacity == 0 { output = allocator.buffer(capacity: 1024) }
-    output.writeBytes(UnsafeRawBufferPointer(start: frameHeader, count: 9))
-    var remaining = length
-    while remaining > 0 {
-      let piece = state.outbound.take(upTo: remaining)
-      remaining -= piece.readableBytes
-      if piece.readableBytes < copyThreshold {
-        output.writeImmutableBuffer(piece)
-      } else {
-        emitOutput()
-        actions.append(.write(piece))
+    guard let found = peek(streamID) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
+    return found._withUnsafeGuaranteedRef { state in
+      guard state.outboundBytes >= length else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
+      if output.capacity == 0 { output = allocator.buffer(capacity: 1024) }
+      output.writeBytes(UnsafeRawBufferPointer(start: frameHeader, count: 9))
+      var remaining = length
+      while remaining > 0 {
+        let piece = state.outbound.take(upTo: remaining)
+        remaining -= piece.readableBytes
+        if piece.readableBytes < copyThreshold {
+          output.writeImmutableBuffer(piece)
+        } else {
+          emitOutput()
+          actions.append(.write(piece))
+        }
       }
+      state.outboundBytes -= length
+      queuedOutboundBytes -= length
+      flushedBytes += length
+      if length > 0 { actions.append(.dataFlushed(streamID: streamID, count: length)) }
+      return 0
     }
-    state.outboundBytes -= length
-    queuedOutboundBytes -= length
-    flushedBytes += length
-    if length > 0 { actions.append(.dataFlushed(streamID: streamID, count: length)) }
-    return 0
   }
 }

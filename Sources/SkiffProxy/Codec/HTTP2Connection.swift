@@ -152,11 +152,28 @@ public final class HTTP2Connection {
     streams[id] ?? (recentlyClosed.isEmpty ? nil : recentlyClosed[id])
   }
 
-  /// An open stream's state (nil once closed).
+  /// `lookup` without a reference count (this runs several times per frame): the tables keep
+  /// the state alive, and no caller removes a state while it uses one (only `streamClosed` and
+  /// `record(receiving:)` do, and they use no peeked state).
   @inline(__always)
-  func open(_ id: Int32) -> StreamState? {
-    guard let state = lookup(id), !state.closed else { return nil }
-    return state
+  func peek(_ id: Int32) -> Unmanaged<StreamState>? {
+    streams.unretained(id) ?? (recentlyClosed.isEmpty ? nil : recentlyClosed.unretained(id))
+  }
+
+  /// An open stream's state (nil once closed), not retained (see `peek`).
+  @inline(__always)
+  func peekOpen(_ id: Int32) -> Unmanaged<StreamState>? {
+    guard let found = peek(id), !found._withUnsafeGuaranteedRef({ $0.closed }) else { return nil }
+    return found
+  }
+
+  /// A stream's state, made if it has none yet (not retained: see `peek`).
+  @inline(__always)
+  func peekOrMake(_ id: Int32) -> Unmanaged<StreamState> {
+    if let found = peek(id) { return found }
+    let state = StreamState()
+    streams.insert(state, for: id)
+    return Unmanaged.passUnretained(state)
   }
 
   /// Makes a connection and queues our preface (client magic for a client) and SETTINGS.
@@ -340,40 +357,46 @@ public final class HTTP2Connection {
   @discardableResult
   public func submitResponse(streamID: Int32, headers: HeaderBlock, endStream: Bool) -> Bool {
     precondition(role == .server)
-    let state = stream(streamID)
-    state.outboundEnded = endStream
-    let rv = withNameValues(headers) { nva, count -> Int32 in
-      if endStream { return nghttp2_submit_response(session, streamID, nva, count, nil) }
-      var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: HTTP2Connection.readCallback)
-      state.hasProvider = true
-      return nghttp2_submit_response(session, streamID, nva, count, &provider)
+    let rv = peekOrMake(streamID)._withUnsafeGuaranteedRef { state in
+      state.outboundEnded = endStream
+      return withNameValues(headers) { nva, count -> Int32 in
+        if endStream { return nghttp2_submit_response(session, streamID, nva, count, nil) }
+        var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: HTTP2Connection.readCallback)
+        state.hasProvider = true
+        return nghttp2_submit_response(session, streamID, nva, count, &provider)
+      }
     }
     return rv == 0
   }
 
   /// Queues body bytes for a stream whose headers were submitted without `endStream`.
   public func sendData(streamID: Int32, _ data: ByteBuffer, endStream: Bool) {
-    guard let state = open(streamID), state.hasProvider, !state.outboundEnded else { return }
-    if data.readableBytes > 0 {
-      state.outbound.append(data)
-      state.outboundBytes += data.readableBytes
-      queuedOutboundBytes += data.readableBytes
+    peekOpen(streamID)?._withUnsafeGuaranteedRef { state in
+      guard state.hasProvider, !state.outboundEnded else { return }
+      if data.readableBytes > 0 {
+        state.outbound.append(data)
+        state.outboundBytes += data.readableBytes
+        queuedOutboundBytes += data.readableBytes
+      }
+      if endStream { state.outboundEnded = true }
+      resume(streamID, state)
     }
-    if endStream { state.outboundEnded = true }
-    resume(streamID, state)
   }
 
   /// Ends a stream with trailers (after any queued data).
   public func sendTrailers(streamID: Int32, _ trailers: HeaderBlock) {
-    guard let state = open(streamID), state.hasProvider, !state.outboundEnded else { return }
-    state.outboundEnded = true
-    state.outboundTrailers = trailers
-    resume(streamID, state)
+    peekOpen(streamID)?._withUnsafeGuaranteedRef { state in
+      guard state.hasProvider, !state.outboundEnded else { return }
+      state.outboundEnded = true
+      state.outboundTrailers = trailers
+      resume(streamID, state)
+    }
   }
 
   /// Bytes queued for `streamID` and not yet written.
   public func queuedBytes(streamID: Int32) -> Int { lookup(streamID)?.outboundBytes ?? 0 }
 
+  @inline(__always)
   func resume(_ streamID: Int32, _ state: StreamState) {
     if state.deferred {
       state.deferred = false
@@ -383,7 +406,7 @@ public final class HTTP2Connection {
 
   /// Resets a stream (RST_STREAM) and drops what was queued for it.
   public func resetStream(streamID: Int32, code: HTTP2ErrorCode) {
-    if let state = open(streamID) {
+    peekOpen(streamID)?._withUnsafeGuaranteedRef { state in
       queuedOutboundBytes -= state.outboundBytes
       state.outbound.removeAll()
       state.outboundBytes = 0
@@ -396,7 +419,7 @@ public final class HTTP2Connection {
   /// and connection): the owner has passed them on.
   public func consume(streamID: Int32, count: Int) {
     guard count > 0 else { return }
-    if let state = open(streamID) {
+    peekOpen(streamID)?._withUnsafeGuaranteedRef { state in
       let n = min(count, state.unconsumed)
       state.unconsumed -= n
       if n > 0 { nghttp2_session_consume(session, streamID, n) }
@@ -433,12 +456,7 @@ public final class HTTP2Connection {
     nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
   }
 
-  func stream(_ id: Int32) -> StreamState {
-    if let state = lookup(id) { return state }
-    let state = StreamState()
-    streams.insert(state, for: id)
-    return state
-  }
+
 
   /// Calls `body` with the block as nghttp2 name/value pairs (valid only during the call).
   func withNameValues<R>(_ headers: HeaderBlock, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {

@@ -32,6 +32,17 @@ struct StreamTable<Value: AnyObject> {
     }
   }
 
+  /// The value for `id` without taking a reference: valid while the table holds it.
+  @inline(__always)
+  func unretained(_ id: Int32) -> Unmanaged<Value>? {
+    if !slots.isEmpty {
+      let index = slot(id)
+      if slots[index].id == id, let value = slots[index].value { return Unmanaged.passUnretained(value) }
+    }
+    guard !overflow.isEmpty, let value = overflow[id] else { return nil }
+    return Unmanaged.passUnretained(value)
+  }
+
   mutating func insert(_ value: Value, for id: Int32) {
     if (count + 1) * 2 > slots.count { grow() }
     let index = slot(id)
