@@ -33,6 +33,31 @@ import Testing
     #expect(text.contains("response_code=\"200\",grpc_response_status=\"0\",response_flags=\"-\"} 1\n"))
   }
 
+  @Test func istioRequestsTotalCountsEachKindPerCluster() {
+    let stats = ProxyStats()
+    for _ in 0..<3 { stats.requestFinished(cluster: "b", code: 200, grpcStatus: 0, flags: [], grpc: true, milliseconds: 1) }
+    stats.requestFinished(cluster: "b", code: 200, grpcStatus: 14, flags: [], grpc: true, milliseconds: 1)
+    stats.requestFinished(cluster: "a", code: 503, grpcStatus: nil, flags: .upstreamConnectionFailure, grpc: false, milliseconds: 1)
+    // Without a cluster (a local reply before routing) the series is "-", merged with a cluster of that name.
+    stats.requestFinished(cluster: nil, code: 404, grpcStatus: nil, flags: .noRouteFound, grpc: false, milliseconds: 1)
+    stats.requestFinished(cluster: "-", code: 404, grpcStatus: nil, flags: .noRouteFound, grpc: false, milliseconds: 1)
+    let lines = stats.prometheusText().split(separator: "\n").filter { $0.hasPrefix("istio_requests_total{") }.map(String.init)
+    #expect(lines.count == 4)
+    #expect(
+      lines.prefix(2) == [
+        "istio_requests_total{reporter=\"source\",destination_cluster=\"-\",request_protocol=\"http\",response_code=\"404\",grpc_response_status=\"\",response_flags=\"NR\"} 2",
+        "istio_requests_total{reporter=\"source\",destination_cluster=\"a\",request_protocol=\"http\",response_code=\"503\",grpc_response_status=\"\",response_flags=\"UF\"} 1",
+      ])
+    // Same cluster, code and flags: in either order.
+    #expect(
+      Set(lines.suffix(2)) == [
+        "istio_requests_total{reporter=\"source\",destination_cluster=\"b\",request_protocol=\"grpc\",response_code=\"200\",grpc_response_status=\"0\",response_flags=\"-\"} 3",
+        "istio_requests_total{reporter=\"source\",destination_cluster=\"b\",request_protocol=\"grpc\",response_code=\"200\",grpc_response_status=\"14\",response_flags=\"-\"} 1",
+      ])
+    #expect(stats.downstreamRequests == 7)
+    #expect(stats.cluster("-")?.requests == 1 && stats.cluster("b")?.requests == 4)
+  }
+
   @Test func retryOnParsesIstiosVocabulary() throws {
     let (conditions, codes) = try RetryPolicy.parseRetryOn("connect-failure,refused-stream,unavailable,cancelled,503").get()
     #expect(conditions.contains(.connectFailure))

@@ -167,17 +167,18 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
     // delegate having been let go (`finish`), after which events are dropped as before.
     let delegate = self.delegate
     for index in 0..<batch.count {
-      guard let action = batch.take(index) else { continue }
-      switch action {
-      case .write(let bytes):
+      switch batch.take(index) {
+      case nil:
+        continue
+      case .write(let bytes)?:
         if writes, let context { context.write(wrapOutboundOut(bytes), promise: nil) }
-      case .close(let error):
+      case .close(let error)?:
         if let error { closeError = error }
         if let context {
           context.flush()
           context.close(promise: nil)
         }
-      default:
+      case let action?:
         if !closed { delegate?.http2Connection(self, received: action) }
       }
     }

@@ -29,6 +29,13 @@ public final class ProxyStats: Sendable {
     public var connectFailures: UInt64 = 0
     public var connectionsDestroyedByRemote: UInt64 = 0
     var time = Histogram()
+    /// `istio_requests_total` of requests routed to this cluster.
+    var requestKinds = RequestKinds()
+
+    mutating func record(_ kind: RequestKind, milliseconds: Double) {
+      requestKinds.add(kind)
+      recordRequest(code: kind.code, flags: ResponseFlags(rawValue: kind.flags), milliseconds: milliseconds)
+    }
 
     mutating func recordRequest(code: Int, flags: ResponseFlags, milliseconds: Double) {
       requests += 1
@@ -39,17 +46,30 @@ public final class ProxyStats: Sendable {
     }
   }
 
-  struct RequestKey: Hashable {
-    var cluster: String
+  /// One `istio_requests_total` series (its cluster aside).
+  struct RequestKind: Equatable {
     var code: Int
     var grpcStatus: Int?
     var flags: UInt32
     var grpc: Bool
   }
 
+  /// Counts per request kind. A cluster sees few kinds, so a scan beats hashing a key per request.
+  struct RequestKinds {
+    var counts: [(kind: RequestKind, count: UInt64)] = []
+    mutating func add(_ kind: RequestKind) {
+      if let index = counts.firstIndex(where: { $0.kind == kind }) {
+        counts[index].count += 1
+      } else {
+        counts.append((kind, 1))
+      }
+    }
+  }
+
   struct State {
     var clusters: [String: Cluster] = [:]
-    var requests: [RequestKey: UInt64] = [:]
+    /// `istio_requests_total` of requests without a cluster (local replies before routing).
+    var unroutedRequests = RequestKinds()
     var downstreamConnectionsTotal: UInt64 = 0
     var downstreamConnectionsActive = 0
     var downstreamRequests: UInt64 = 0
@@ -74,11 +94,10 @@ public final class ProxyStats: Sendable {
   func requestFinished(cluster: String?, code: Int, grpcStatus: Int?, flags: ResponseFlags, grpc: Bool, milliseconds: Double) {
     state.withLock { s in
       s.downstreamRequests += 1
-      let name = cluster ?? "-"
-      s.requests[RequestKey(cluster: name, code: code, grpcStatus: grpcStatus, flags: flags.rawValue, grpc: grpc), default: 0] += 1
-      guard let cluster else { return }
+      let kind = RequestKind(code: code, grpcStatus: grpcStatus, flags: flags.rawValue, grpc: grpc)
+      guard let cluster else { return s.unroutedRequests.add(kind) }
       // One lookup, modified in place (each `s.clusters[cluster]!` would hash the name again).
-      s.clusters[cluster, default: Cluster()].recordRequest(code: code, flags: flags, milliseconds: milliseconds)
+      s.clusters[cluster, default: Cluster()].record(kind, milliseconds: milliseconds)
     }
   }
 
@@ -182,9 +201,21 @@ public final class ProxyStats: Sendable {
     family("envoy_http_downstream_rq_total", "counter")
     out += "envoy_http_downstream_rq_total \(s.downstreamRequests)\n"
     family("istio_requests_total", "counter")
-    for (key, n) in s.requests.sorted(by: { ($0.key.cluster, $0.key.code, $0.key.flags) < ($1.key.cluster, $1.key.code, $1.key.flags) }) {
+    // Requests without a cluster show as "-" (merged with a cluster of that name, if any).
+    var series: [(cluster: String, kind: RequestKind, count: UInt64)] = []
+    for (name, cluster) in s.clusters {
+      for entry in cluster.requestKinds.counts { series.append((name, entry.kind, entry.count)) }
+    }
+    for entry in s.unroutedRequests.counts {
+      if let index = series.firstIndex(where: { $0.cluster == "-" && $0.kind == entry.kind }) {
+        series[index].count += entry.count
+      } else {
+        series.append(("-", entry.kind, entry.count))
+      }
+    }
+    for (cluster, key, n) in series.sorted(by: { ($0.cluster, $0.kind.code, $0.kind.flags) < ($1.cluster, $1.kind.code, $1.kind.flags) }) {
       let grpc = key.grpcStatus.map(String.init) ?? ""
-      out += "istio_requests_total{reporter=\"source\",destination_cluster=\"\(label(key.cluster))\",request_protocol=\"\(key.grpc ? "grpc" : "http")\",response_code=\"\(key.code)\",grpc_response_status=\"\(grpc)\",response_flags=\"\(ResponseFlags(rawValue: key.flags))\"} \(n)\n"
+      out += "istio_requests_total{reporter=\"source\",destination_cluster=\"\(label(cluster))\",request_protocol=\"\(key.grpc ? "grpc" : "http")\",response_code=\"\(key.code)\",grpc_response_status=\"\(grpc)\",response_flags=\"\(ResponseFlags(rawValue: key.flags))\"} \(n)\n"
     }
     if !s.tcpConnections.isEmpty {
       family("istio_tcp_connections_opened_total", "counter")
