@@ -4,6 +4,8 @@ public import SkiffStore
 /// Service → Endpoints, as kubernetes `pkg/controller/endpoint`: the pods a Service selects,
 /// ready ones under `addresses` and the rest under `notReadyAddresses`, with each Service
 /// port resolved to the pod's port (a named targetPort looks up the container port by name).
+/// The same addresses go into one EndpointSlice per Service, as `pkg/controller/endpointslice`
+/// writes them (ready/serving/terminating conditions, owned by the Service).
 public struct EndpointsController: Reconciler {
   public let name = "endpoint-controller"
   let registry: ObjectRegistry
@@ -38,6 +40,7 @@ public struct EndpointsController: Reconciler {
       service.metadata.deletionTimestamp == nil
     else {
       try registry.delete(Endpoints.self, namespace: key.namespace, name: key.name)
+      for slice in slices(of: key) { try registry.delete(EndpointSlice.self, namespace: key.namespace, name: slice.metadata.name ?? "") }
       return
     }
     // A Service without a selector has its Endpoints managed by someone else.
@@ -47,6 +50,7 @@ public struct EndpointsController: Reconciler {
         && !(pod.status?.podIP ?? "").isEmpty && pod.status?.phase != "Succeeded" && pod.status?.phase != "Failed"
     }
     let subsets = Self.subsets(service: service, pods: pods)
+    try reconcileSlice(service: service, key: key, subsets: subsets)
     var endpoints = Endpoints(metadata: ObjectMeta(name: key.name, namespace: key.namespace, labels: service.metadata.labels))
     endpoints.subsets = subsets.isEmpty ? nil : subsets
     if let existing = registry.get(Endpoints.self, namespace: key.namespace, name: key.name) {
@@ -58,6 +62,57 @@ public struct EndpointsController: Reconciler {
     } else {
       try registry.create(endpoints)
     }
+  }
+
+  func slices(of key: ObjectKey) -> [EndpointSlice] {
+    registry.list(EndpointSlice.self, namespace: key.namespace).filter {
+      $0.metadata.labels?[EndpointSlice.serviceNameLabel] == key.name
+        && $0.metadata.labels?[EndpointSlice.managedByLabel] == EndpointSlice.controllerName
+    }
+  }
+
+  /// The Service's slice: every endpoint of the Endpoints' subsets, ready or not.
+  func reconcileSlice(service: Service, key: ObjectKey, subsets: [EndpointSubset]) throws {
+    var endpoints: [SliceEndpoint] = []
+    for subset in subsets {
+      for (address, ready) in (subset.addresses ?? []).map({ ($0, true) }) + (subset.notReadyAddresses ?? []).map({ ($0, false) }) {
+        endpoints.append(SliceEndpoint(
+          addresses: [address.ip], conditions: SliceEndpointConditions(ready: ready, serving: ready, terminating: false),
+          targetRef: address.targetRef, nodeName: address.nodeName))
+      }
+    }
+    endpoints.sort { $0.addresses[0] < $1.addresses[0] }
+    let ports = subsets.first?.ports?.map { SlicePort(name: $0.name ?? "", protocol: $0.protocol, port: $0.port, appProtocol: $0.appProtocol) }
+      ?? (service.spec.ports ?? []).map { SlicePort(name: $0.name ?? "", protocol: $0.protocol ?? "TCP", port: nil) }
+    let labels = [
+      EndpointSlice.serviceNameLabel: key.name, EndpointSlice.managedByLabel: EndpointSlice.controllerName,
+    ].merging(service.metadata.labels ?? [:]) { ours, _ in ours }
+    if let existing = slices(of: key).first, let name = existing.metadata.name {
+      guard existing.endpoints ?? [] != endpoints || existing.ports ?? [] != ports || existing.metadata.labels != labels else { return }
+      try registry.modify(EndpointSlice.self, namespace: key.namespace, name: name) {
+        $0.endpoints = endpoints
+        $0.ports = ports
+        $0.metadata.labels = labels
+      }
+      return
+    }
+    var meta = ObjectMeta(name: Self.sliceName(service), namespace: key.namespace, labels: labels)
+    meta.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "Service", name: key.name, uid: service.metadata.uid ?? "")]
+    try registry.create(EndpointSlice(metadata: meta, addressType: "IPv4", endpoints: endpoints, ports: ports))
+  }
+
+  /// `<service>-<5 characters>` as the controller's generateName gives, stable per Service uid.
+  static func sliceName(_ service: Service) -> String {
+    let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in (service.metadata.uid ?? service.metadata.name ?? "").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    var suffix = ""
+    for _ in 0..<5 {
+      suffix.append(alphabet[Int(hash % UInt64(alphabet.count))])
+      hash /= UInt64(alphabet.count)
+    }
+    let base = String((service.metadata.name ?? "").prefix(57))
+    return base + "-" + suffix
   }
 
   /// Subsets grouped by the resolved port set, addresses sorted by IP.

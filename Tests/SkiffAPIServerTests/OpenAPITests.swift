@@ -29,7 +29,7 @@ struct OpenAPITests {
       #expect(index.status == 200)
       let paths = index.json["paths"]?.objectValue?.keys.sorted() ?? []
       #expect(paths == [
-        "api/v1", "apis/apps/v1", "apis/networking.istio.io/v1", "apis/networking.istio.io/v1alpha3",
+        "api/v1", "apis/apps/v1", "apis/discovery.k8s.io/v1", "apis/networking.istio.io/v1", "apis/networking.istio.io/v1alpha3",
         "apis/networking.istio.io/v1beta1",
       ])
       let missing = try await cluster.client.get("/openapi/v3/apis/batch/v1")

@@ -52,6 +52,7 @@ struct RegistryTests {
       "configmaps cm v1 true ConfigMap ",
       "deployments deploy apps/v1 true Deployment all",
       "replicasets rs apps/v1 true ReplicaSet all",
+      "endpointslices  discovery.k8s.io/v1 true EndpointSlice ",
       "destinationrules dr networking.istio.io/v1 true DestinationRule istio-io,networking-istio-io",
       "virtualservices vs networking.istio.io/v1 true VirtualService istio-io,networking-istio-io",
     ])

@@ -205,6 +205,8 @@ enum BuiltinMergeKeys {
     // apps/v1
     add("apps", ["Deployment"], kind(mounted(podTemplateSpec, at: "spec.template"), ["spec.strategy": .retainKeys], statusConditions))
     add("apps", ["ReplicaSet", "StatefulSet", "DaemonSet"], workload)
+    // discovery.k8s.io/v1
+    add("discovery.k8s.io", ["EndpointSlice"])
     add("apps", ["ControllerRevision"])
     // batch/v1
     add("batch", ["Job"], workload)

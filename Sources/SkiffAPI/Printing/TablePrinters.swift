@@ -33,6 +33,9 @@ public enum TablePrinters {
     "apps/ReplicaSet": (replicaSetColumns, replicaSetCells),
     "/Service": (serviceColumns, serviceCells),
     "/Endpoints": ([TableColumn("Name", format: "name"), TableColumn("Endpoints"), TableColumn("Age")], endpointsCells),
+    "discovery.k8s.io/EndpointSlice": (
+      [TableColumn("Name", format: "name"), TableColumn("AddressType"), TableColumn("Ports"), TableColumn("Endpoints"), TableColumn("Age")],
+      endpointSliceCells),
     "/Namespace": ([TableColumn("Name", format: "name"), TableColumn("Status"), TableColumn("Age")], {
       [name($0), $0.value(at: ["status", "phase"]) ?? "", .string(age(of: $0, now: $1))]
     }),
@@ -190,6 +193,23 @@ public enum TablePrinters {
       .string(ports.isEmpty ? "<none>" : ports.joined(separator: ",")), .string(age(of: s, now: now)),
       .string(selector.isEmpty ? "<none>" : selector.joined(separator: ",")),
     ]
+  }
+
+  /// As `printEndpointSlice`: ports as `8080,9090` (`<unset>` for a port without number),
+  /// addresses as the Endpoints column (three, then "+ N more...").
+  static func endpointSliceCells(_ e: JSONValue, _ now: Timestamp) -> [JSONValue] {
+    let ports = (e["ports"]?.arrayValue ?? []).map { $0["port"]?.intValue.map(String.init) ?? "<unset>" }
+    let addresses = (e["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
+    let addressText: String
+    if addresses.isEmpty {
+      addressText = "<none>"
+    } else if addresses.count > 3 {
+      addressText = addresses.prefix(3).joined(separator: ",") + " + \(addresses.count - 3) more..."
+    } else {
+      addressText = addresses.joined(separator: ",")
+    }
+    return [name(e), e["addressType"] ?? "", .string(ports.isEmpty ? "<unset>" : ports.joined(separator: ",")),
+            .string(addressText), .string(age(of: e, now: now))]
   }
 
   static func endpointsCells(_ e: JSONValue, _ now: Timestamp) -> [JSONValue] {
