@@ -167,4 +167,23 @@ import Testing
     empty.remove("a")
     #expect(empty.isEmpty)
   }
+
+  @Test func roundRobinDeciderTakesEndpointsInTurnWithTheRoutesSettings() {
+    let endpoints = [Endpoint(host: "10.0.0.1", port: 80), Endpoint(host: "10.0.0.2", port: 80)]
+    let decider = RoundRobinDecider(cluster: "c", endpoints: endpoints, timeout: .seconds(3), retry: .none)
+    let head = RequestHead(headers: HeaderBlock([(":method", "GET"), (":path", "/")]))
+    let info = DownstreamConnectionInfo(remoteAddress: nil, localAddress: nil, originalDestination: nil)
+    var picked: [Endpoint] = []
+    for _ in 0..<4 {
+      guard case .forward(let route) = decider.decide(head, connection: info) else { Issue.record("no route"); return }
+      #expect(route.cluster == "c" && route.timeout == .seconds(3) && route.retry == .none)
+      picked.append(route.endpoint)
+    }
+    #expect(picked == endpoints + endpoints)
+    guard case .localReply(let reply) = RoundRobinDecider(endpoints: []).decide(head, connection: info) else {
+      Issue.record("expected a local reply")
+      return
+    }
+    #expect(reply.status == 503)
+  }
 }

@@ -51,7 +51,19 @@ final class ProxyStream {
   var tried: [Endpoint] { earlierEndpoints + (endpoint.map { [$0] } ?? []) }
 
   // The current attempt.
-  var upstream: UpstreamConnection?
+  var upstream: UpstreamConnection? {
+    didSet {
+      upstreamCodec = upstream.map { Unmanaged.passUnretained($0.handler.connection) }
+      upstreamHandler = upstream.map { Unmanaged.passUnretained($0.handler) }
+    }
+  }
+  /// `upstream`'s codec and handler, and the downstream side's, reached without reference
+  /// counting on every event (a retain and a release per call otherwise): `upstream` and
+  /// `downstream`, which this stream holds, hold them.
+  var upstreamCodec: Unmanaged<HTTP2Connection>?
+  var upstreamHandler: Unmanaged<HTTP2ConnectionHandler>?
+  let downstreamCodec: Unmanaged<HTTP2Connection>
+  let downstreamHandler: Unmanaged<HTTP2ConnectionHandler>
   var upstreamID: Int32 = 0
   var waitingIn: UpstreamPool?
   var attemptStarted: NIODeadline
@@ -87,6 +99,8 @@ final class ProxyStream {
   init(loop: ProxyLoop, downstream: DownstreamConnection, streamID: Int32, headers: HeaderBlock) {
     self.loop = loop
     self.downstream = downstream
+    self.downstreamCodec = Unmanaged.passUnretained(downstream.handler.connection)
+    self.downstreamHandler = Unmanaged.passUnretained(downstream.handler)
     self.downstreamID = streamID
     self.head = RequestHead(headers: headers)
     self.isGRPC = head.isGRPC
@@ -97,6 +111,21 @@ final class ProxyStream {
   }
 
   var ds: HTTP2Connection { downstream.handler.connection }
+
+  /// Calls the downstream codec, then has the downstream connection flush this tick.
+  @inline(__always)
+  func onDownstream(_ body: (HTTP2Connection) -> Void) {
+    downstreamCodec._withUnsafeGuaranteedRef(body)
+    downstreamHandler._withUnsafeGuaranteedRef { $0.scheduleFlush() }
+  }
+
+  /// Calls the current attempt's upstream codec (if attached), then has it flush this tick.
+  @inline(__always)
+  func onUpstream(_ body: (HTTP2Connection) -> Void) {
+    guard let codec = upstreamCodec, let handler = upstreamHandler else { return }
+    codec._withUnsafeGuaranteedRef(body)
+    handler._withUnsafeGuaranteedRef { $0.scheduleFlush() }
+  }
 
   // MARK: Downstream events
 
@@ -138,9 +167,8 @@ final class ProxyStream {
       requestEnded = true
       startRouteTimer()
     }
-    if let upstream {
-      upstream.handler.connection.sendData(streamID: upstreamID, data, endStream: endStream)
-      upstream.handler.scheduleFlush()
+    if upstream != nil {
+      onUpstream { [upstreamID] in $0.sendData(streamID: upstreamID, data, endStream: endStream) }
       if replayable {
         body.append(data)
         bodyBytes += data.readableBytes
@@ -159,10 +187,7 @@ final class ProxyStream {
     requestEnded = true
     requestTrailers = trailers
     startRouteTimer()
-    if let upstream {
-      upstream.handler.connection.sendTrailers(streamID: upstreamID, trailers)
-      upstream.handler.scheduleFlush()
-    }
+    onUpstream { [upstreamID] in $0.sendTrailers(streamID: upstreamID, trailers) }
   }
 
   /// The client reset the stream, or its connection went away.
@@ -184,9 +209,7 @@ final class ProxyStream {
 
   /// Response bytes left for the client: give the upstream that much window back.
   func downstreamDataFlushed(_ count: Int) {
-    guard let upstream else { return }
-    upstream.handler.connection.consume(streamID: upstreamID, count: count)
-    upstream.handler.scheduleFlush()
+    onUpstream { [upstreamID] in $0.consume(streamID: upstreamID, count: count) }
   }
 
   // MARK: Attempts
@@ -255,8 +278,7 @@ final class ProxyStream {
 
   func consumeDownstream(_ count: Int) {
     downstreamConsumed += count
-    ds.consume(streamID: downstreamID, count: count)
-    downstream.handler.scheduleFlush()
+    onDownstream { [downstreamID] in $0.consume(streamID: downstreamID, count: count) }
   }
 
   func connectFailed(reason: String) {
@@ -302,12 +324,13 @@ final class ProxyStream {
       commitHeaders(headers, endStream: false, status: status, grpcStatus: grpc)
     }
     guard case .started = response else {
-      upstream?.handler.connection.consume(streamID: upstreamID, count: data.readableBytes)
+      if let codec = upstreamCodec {
+        codec._withUnsafeGuaranteedRef { [upstreamID] in $0.consume(streamID: upstreamID, count: data.readableBytes) }
+      }
       return
     }
     responseBytes += data.readableBytes
-    ds.sendData(streamID: downstreamID, data, endStream: endStream)
-    downstream.handler.scheduleFlush()
+    onDownstream { [downstreamID] in $0.sendData(streamID: downstreamID, data, endStream: endStream) }
     if endStream { responseEnded() }
   }
 
@@ -322,8 +345,7 @@ final class ProxyStream {
     }
     guard case .started = response else { return }
     grpcStatus = grpc ?? grpcStatus
-    ds.sendTrailers(streamID: downstreamID, trailers)
-    downstream.handler.scheduleFlush()
+    onDownstream { [downstreamID] in $0.sendTrailers(streamID: downstreamID, trailers) }
     responseEnded()
   }
 
@@ -371,8 +393,7 @@ final class ProxyStream {
     responseCode = status
     if let grpc { grpcStatus = grpc }
     details = "via_upstream"
-    ds.submitResponse(streamID: downstreamID, headers: headers, endStream: endStream)
-    downstream.handler.scheduleFlush()
+    onDownstream { [downstreamID] in $0.submitResponse(streamID: downstreamID, headers: headers, endStream: endStream) }
     if endStream { responseEnded() }
   }
 
