@@ -186,4 +186,19 @@ import Testing
     }
     #expect(reply.status == 503)
   }
+
+  @Test func actionBatchHandsOutEventsAndLeavesWritesAndClose() {
+    var batch = ActionBatch()
+    batch.append(.write(ByteBuffer(string: "x")))
+    batch.append(.dataFlushed(streamID: 1, count: 3))
+    batch.append(.streamClosed(streamID: 1, code: .noError))
+    batch.append(.close(nil))
+    var events: [String] = []
+    for index in 0..<batch.count {
+      if let action = batch.takeEvent(index) { events.append("\(action)") }
+    }
+    #expect(events.count == 2 && events[0].hasPrefix("dataFlushed") && events[1].hasPrefix("streamClosed"))
+    #expect(batch.isWrite(0) && batch.remaining.count == 2)
+    #expect(batch.takeEvent(1) == nil && batch.take(3) != nil && batch.remaining.count == 1)
+  }
 }

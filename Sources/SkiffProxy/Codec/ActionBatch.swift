@@ -16,6 +16,14 @@ struct ActionBatch {
   /// The action at `index`, moved out (nil once taken).
   mutating func take(_ index: Int) -> HTTP2Connection.Action? { items[index].take() }
 
+  /// The action at `index`, moved out, unless it is a `.write` or a `.close` (or taken).
+  mutating func takeEvent(_ index: Int) -> HTTP2Connection.Action? {
+    switch items[index] {
+    case nil, .write?, .close?: return nil
+    default: return items[index].take()
+    }
+  }
+
   /// Whether the action at `index` is still there and is a `.write`.
   func isWrite(_ index: Int) -> Bool {
     if case .write? = items[index] { return true }

@@ -15,6 +15,23 @@ extension HTTP2ConnectionDelegate {
   public func http2ConnectionActive(_ handler: HTTP2ConnectionHandler) {}
 }
 
+/// A delegate that takes a batch's events in one call (no dynamic dispatch per event): it
+/// takes each non-write, non-close action in order (`ActionBatch.takeEvent`) while
+/// `handler.isOpen`, and leaves the rest for the handler.
+protocol HTTP2BatchDelegate: HTTP2ConnectionDelegate {
+  func http2Connection(_ handler: HTTP2ConnectionHandler, receivedEventsOf batch: inout ActionBatch)
+}
+
+extension HTTP2BatchDelegate {
+  @inline(__always)
+  func forEachEvent(_ handler: HTTP2ConnectionHandler, _ batch: inout ActionBatch, _ body: (HTTP2Connection.Action) -> Void) {
+    for index in 0..<batch.count {
+      guard handler.isOpen else { return }
+      if let action = batch.takeEvent(index) { body(action) }
+    }
+  }
+}
+
 /// The thin NIO side of an `HTTP2Connection`: feeds it the bytes the channel reads, writes the
 /// bytes it produces, and passes its events to a delegate. Output is produced only while the
 /// channel is writable, so a peer that does not read stalls our output instead of growing a
@@ -32,7 +49,11 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
   /// Held strongly until the channel closes (then released, which breaks the cycle with a
   /// delegate that holds this handler). Not weak: a weakly referenced object pays for a side
   /// table on every retain and release, and the delegate is on the hot path.
-  public var delegate: (any HTTP2ConnectionDelegate)?
+  public var delegate: (any HTTP2ConnectionDelegate)? {
+    didSet { batchDelegate = delegate as? any HTTP2BatchDelegate }
+  }
+  /// `delegate`, when it takes a whole batch in one call (the engine's connections do).
+  var batchDelegate: (any HTTP2BatchDelegate)?
   public private(set) var context: ChannelHandlerContext?
   var flushScheduled = false
   var reading = false
@@ -46,6 +67,7 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
   public init(connection: HTTP2Connection, delegate: (any HTTP2ConnectionDelegate)? = nil) {
     self.connection = connection
     self.delegate = delegate
+    batchDelegate = delegate as? any HTTP2BatchDelegate
   }
 
   public func handlerAdded(context: ChannelHandlerContext) {
@@ -163,6 +185,8 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler, RemovableChanne
 
   func perform(_ batch: inout ActionBatch, writes: Bool = true) {
     guard !batch.isEmpty else { return }
+    // The events go first, in one call (writes were taken before, `.close` is always last).
+    if !closed, let batchDelegate { batchDelegate.http2Connection(self, receivedEventsOf: &batch) }
     // One reference for the whole batch instead of one per action; `closed` stands for the
     // delegate having been let go (`finish`), after which events are dropped as before.
     let delegate = self.delegate

@@ -2,7 +2,7 @@ import NIOCore
 
 /// A client's HTTP/2 connection to the proxy: each stream it opens becomes a `ProxyStream`,
 /// routed on its own.
-final class DownstreamConnection: HTTP2ConnectionDelegate {
+final class DownstreamConnection: HTTP2BatchDelegate {
   /// The engine keeps its loops for its whole life, so this never dangles (and costs no
   /// reference counting on the hot path).
   unowned(unsafe) let loop: ProxyLoop
@@ -19,6 +19,10 @@ final class DownstreamConnection: HTTP2ConnectionDelegate {
       connection: HTTP2Connection(role: .server, settings: loop.engine.configuration.downstreamSettings, allocator: loop.allocator))
     handler.delegate = self
     handler.onQueuedBytesChange = { [stats = loop.engine.stats] delta in stats.bufferedBytesChanged(by: delta) }
+  }
+
+  func http2Connection(_ handler: HTTP2ConnectionHandler, receivedEventsOf batch: inout ActionBatch) {
+    forEachEvent(handler, &batch) { http2Connection(handler, received: $0) }
   }
 
   func http2Connection(_ handler: HTTP2ConnectionHandler, received action: HTTP2Connection.Action) {

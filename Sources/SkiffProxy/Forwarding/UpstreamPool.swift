@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 /// One upstream HTTP/2 connection of a pool: carries many proxied streams at once.
-final class UpstreamConnection: HTTP2ConnectionDelegate {
+final class UpstreamConnection: HTTP2BatchDelegate {
   enum State { case connecting, ready, draining, closed }
 
   /// Strong: the pool drops the connection when it closes, which breaks the cycle.
@@ -32,6 +32,10 @@ final class UpstreamConnection: HTTP2ConnectionDelegate {
     state = .ready
     localAddress = handler.context?.channel.localAddress?.hostPort
     pool.connectionReady(self)
+  }
+
+  func http2Connection(_ handler: HTTP2ConnectionHandler, receivedEventsOf batch: inout ActionBatch) {
+    forEachEvent(handler, &batch) { http2Connection(handler, received: $0) }
   }
 
   func http2Connection(_ handler: HTTP2ConnectionHandler, received action: HTTP2Connection.Action) {
