@@ -87,7 +87,7 @@ extension HTTP2Connection {
   func receivedData(streamID: Int32, data: UnsafePointer<UInt8>?, length: Int) {
     peekOrMake(streamID)._withUnsafeGuaranteedRef { $0.unconsumed += length }
     let bytes: ByteBuffer
-    if let input, let base = inputBase, let data, UnsafeRawPointer(data) >= base,
+    if let base = inputBase, let data, UnsafeRawPointer(data) >= base,
       UnsafeRawPointer(data) + length <= base + inputCount
     {
       // Zero copy: a slice of the buffer nghttp2 is parsing.

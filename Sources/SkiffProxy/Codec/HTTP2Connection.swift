@@ -113,7 +113,7 @@ public final class HTTP2Connection {
   /// Header block being received (HTTP/2 never interleaves header blocks).
   var incomingHeaders = HeaderBlockBuilder()
   /// The input being parsed, so DATA payloads can be sliced out of it instead of copied.
-  var input: ByteBuffer?
+  var input = ByteBuffer()
   var inputBase: UnsafeRawPointer?
   var inputCount = 0
   /// Output assembled during `flush`.
@@ -246,7 +246,7 @@ public final class HTTP2Connection {
       inputCount = raw.count
       return nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
     }
-    input = nil
+    input = ByteBuffer()
     inputBase = nil
     if result < 0 {
       let code = Int32(result)
