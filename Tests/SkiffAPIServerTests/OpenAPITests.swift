@@ -98,14 +98,18 @@ struct OpenAPITests {
     }
   }
 
-  /// kubectl's typed clients send protobuf; the apiserver's 415 names what it takes.
+  /// kubectl's typed clients send protobuf; other formats get the apiserver's 415.
   @Test func bodiesInOtherFormatsAreRefusedAndYAMLIsTaken() async throws {
     try await TestCluster.with { cluster in
       let refused = try await cluster.client.post(
-        "/api/v1/namespaces", raw: "k8s\0\u{0a}\u{0f}", headers: [("Content-Type", "application/vnd.kubernetes.protobuf")])
+        "/api/v1/namespaces", raw: "<namespace/>", headers: [("Content-Type", "application/xml")])
       #expect(refused.status == 415)
       #expect(refused.json["reason"] == "UnsupportedMediaType")
-      #expect(refused.json["message"] == "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+      #expect(refused.json["message"] == "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+      let garbled = try await cluster.client.post(
+        "/api/v1/namespaces", raw: "k8s\0\u{0a}\u{0f}", headers: [("Content-Type", "application/vnd.kubernetes.protobuf")])
+      #expect(garbled.status == 400)
+      #expect(garbled.json["message"]?.stringValue?.hasPrefix("the body of the request could not be decoded as application/vnd.kubernetes.protobuf: ") == true)
       let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n"
       let created = try await cluster.client.post(
         "/api/v1/namespaces/default/configmaps", raw: yaml, headers: [("Content-Type", "application/yaml")])

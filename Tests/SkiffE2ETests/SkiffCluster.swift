@@ -51,6 +51,31 @@ final class SkiffCluster: @unchecked Sendable {
   /// leaves a daemon behind, and nothing here may depend on process-wide SIGCHLD handling.
   @discardableResult
   func skiff(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(120)) async throws -> Result {
+    try await command(Self.binary, arguments, stdin: stdin, timeout: timeout)
+  }
+
+  /// A stock kubectl (`$KUBECTL` or the first on PATH), nil when there is none.
+  static var kubectlBinary: String? {
+    let candidates = [ProcessInfo.processInfo.environment["KUBECTL"]]
+      + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin").split(separator: ":").map { "\($0)/kubectl" }
+    return candidates.compactMap { $0 }.first { access($0, X_OK) == 0 }
+  }
+
+  /// Runs a stock `kubectl ARGS` with the kubeconfig `skiff up` wrote (and its own cache).
+  @discardableResult
+  func kubectl(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Duration = .seconds(120)
+  ) async throws -> Result {
+    guard let binary = Self.kubectlBinary else { throw ClusterError("kubectl not found") }
+    return try await command(binary, arguments, stdin: stdin, environment: environment, timeout: timeout)
+  }
+
+  func kubectl(_ words: String...) async throws -> Result { try await kubectl(words) }
+
+  func command(
+    _ binary: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
+    timeout: Duration
+  ) async throws -> Result {
     var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1], input: [Int32] = [-1, -1]
     pipe(&out)
     pipe(&err)
@@ -67,18 +92,20 @@ final class SkiffCluster: @unchecked Sendable {
     environment["SKIFF_DATA_DIR"] = dataDirectory
     // `skiff up` merges its kubectl context here, never into the user's own kubeconfig.
     environment["KUBECONFIG"] = kubeconfig
-    let argv: [UnsafeMutablePointer<CChar>?] = ([Self.binary] + arguments).map { strdup($0) } + [nil]
+    environment["KUBECACHEDIR"] = base + "/kube-cache"
+    environment.merge(extra) { _, new in new }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
     let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     var pid: pid_t = 0
     let rc = argv.withUnsafeBufferPointer { a in
       envp.withUnsafeBufferPointer { e in
-        posix_spawn(&pid, Self.binary, &actions, nil, UnsafeMutablePointer(mutating: a.baseAddress!), UnsafeMutablePointer(mutating: e.baseAddress!))
+        posix_spawn(&pid, binary, &actions, nil, UnsafeMutablePointer(mutating: a.baseAddress!), UnsafeMutablePointer(mutating: e.baseAddress!))
       }
     }
     close(out[1])
     close(err[1])
     close(input[0])
-    guard rc == 0 else { throw ClusterError("spawn skiff: \(String(cString: strerror(rc)))") }
+    guard rc == 0 else { throw ClusterError("spawn \(binary): \(String(cString: strerror(rc)))") }
     let writeFD = input[1]
     let inputBytes = Array((stdin ?? "").utf8)
     _ = inputBytes.withUnsafeBytes { write(writeFD, $0.baseAddress, $0.count) }

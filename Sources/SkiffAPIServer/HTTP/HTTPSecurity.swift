@@ -81,11 +81,14 @@ final class UnknownUpgradeFilter: ChannelInboundHandler, RemovableChannelHandler
   typealias InboundOut = HTTPServerRequestPart
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    guard case .head(var head) = unwrapInboundIn(data),
-      head.headers.contains(name: "Upgrade"),
-      !head.headers["Upgrade"].contains(where: { $0.lowercased().contains("websocket") })
-    else {
+    guard case .head(var head) = unwrapInboundIn(data), head.headers.contains(name: "Upgrade") else {
       context.fireChannelRead(data)
+      return
+    }
+    if head.headers["Upgrade"].contains(where: { $0.lowercased().contains("websocket") }) {
+      // This connection may switch to WebSocket frames, which must not pass through here.
+      context.fireChannelRead(data)
+      context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
       return
     }
     head.headers.remove(name: "Upgrade")

@@ -44,10 +44,16 @@ struct RequestContext {
       } catch {
         throw Status.badRequest("couldn't get version/kind; yaml parse error: \(error)")
       }
+    case KubernetesProtobuf.contentType:
+      // client-go 1.32's typed clients (kubectl create namespace/deployment/...).
+      do {
+        return try KubernetesProtobuf.decode(bytes)
+      } catch {
+        throw Status.badRequest("the body of the request could not be decoded as \(KubernetesProtobuf.contentType): \(error)")
+      }
     default:
-      // As the apiserver answers a client that sent protobuf (client-go then retries in JSON).
       throw Status(code: 415, reason: "UnsupportedMediaType",
-        message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+        message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
     }
     do {
       return try JSONValue(parsing: bytes)
