@@ -7,7 +7,7 @@ struct ActionBatch {
   var isEmpty: Bool { items.isEmpty }
   var count: Int { items.count }
 
-  mutating func append(_ action: HTTP2Connection.Action) { items.append(action) }
+  mutating func append(_ action: consuming HTTP2Connection.Action) { items.append(.some(action)) }
 
   var last: HTTP2Connection.Action? { items.last ?? nil }
 

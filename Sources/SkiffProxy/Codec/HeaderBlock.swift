@@ -36,9 +36,13 @@ public struct HeaderBlock: @unchecked Sendable, Equatable {
 
   /// Calls `body` with the records of every field.
   func withUnsafeRecords<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-    guard let storage else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-    return storage.withUnsafeMutablePointers { header, bytes in
-      body(UnsafeRawBufferPointer(start: bytes, count: header.pointee.used))
+    // `self` keeps the storage alive: no reference taken for the call (lookups run several
+    // times per request).
+    guard let storage = storage.map(Unmanaged.passUnretained) else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    return storage._withUnsafeGuaranteedRef { storage in
+      storage.withUnsafeMutablePointers { header, bytes in
+        body(UnsafeRawBufferPointer(start: bytes, count: header.pointee.used))
+      }
     }
   }
 
