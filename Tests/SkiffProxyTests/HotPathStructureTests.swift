@@ -201,4 +201,16 @@ import Testing
     #expect(batch.isWrite(0) && batch.remaining.count == 2)
     #expect(batch.takeEvent(1) == nil && batch.take(3) != nil && batch.remaining.count == 1)
   }
+
+  @Test func streamTableRecyclesOnlyValuesNoOneElseHolds() {
+    var table = StreamTable<Box>()
+    let held = Box(3)
+    table.insert(Box(1), for: 1)
+    table.insert(held, for: 3)
+    var recycled: [Int] = []
+    table.removeAll { recycled.append($0.n) }
+    #expect(recycled == [1] && table.isEmpty && table[1] == nil)
+    table.insert(Box(5), for: 5)
+    #expect(table[5]?.n == 5 && table.count == 1)
+  }
 }

@@ -139,6 +139,38 @@ public final class HTTP2Connection {
     /// nghttp2 closed the stream (its state lingers in `recentlyClosed` for the owner).
     var closed = false
     init() {}
+
+    /// Back to a new stream's state (for reuse).
+    func reset() {
+      outbound.removeAll()
+      outboundBytes = 0
+      outboundEnded = false
+      outboundTrailers = nil
+      deferred = false
+      hasProvider = false
+      unconsumed = 0
+      sawFinalHeaders = false
+      closed = false
+    }
+  }
+
+  /// Closed streams' states, reset for the next streams: a read or flush handles dozens of
+  /// streams, and allocating and freeing a state for each overflowed malloc's thread cache.
+  var spareStates: [StreamState] = []
+  static let spareStateLimit = 128
+
+  func makeState() -> StreamState {
+    spareStates.popLast() ?? StreamState()
+  }
+
+  /// Empties `recentlyClosed`, keeping the states for reuse.
+  func recycleClosedStates() {
+    guard !recentlyClosed.isEmpty else { return }
+    recentlyClosed.removeAll { state in
+      guard spareStates.count < Self.spareStateLimit else { return }
+      state.reset()
+      spareStates.append(state)
+    }
   }
 
   /// Streams closed during the last calls: nghttp2 forgets a stream as it closes, but the
@@ -171,7 +203,7 @@ public final class HTTP2Connection {
   @inline(__always)
   func peekOrMake(_ id: Int32) -> Unmanaged<StreamState> {
     if let found = peek(id) { return found }
-    let state = StreamState()
+    let state = makeState()
     streams.insert(state, for: id)
     return Unmanaged.passUnretained(state)
   }
@@ -239,7 +271,7 @@ public final class HTTP2Connection {
   /// `receive` without the array: what it means stays recorded for `takeBatch`.
   func record(receiving bytes: ByteBuffer) {
     guard !closed else { return }
-    recentlyClosed.removeAll()
+    recycleClosedStates()
     input = bytes
     let result = bytes.withUnsafeReadableBytes { raw -> Int in
       inputBase = raw.baseAddress
@@ -334,7 +366,7 @@ public final class HTTP2Connection {
   /// new stream can be opened (GOAWAY received, or stream ids exhausted).
   public func submitRequest(_ headers: HeaderBlock, endStream: Bool) -> Int32? {
     precondition(role == .client)
-    let state = StreamState()
+    let state = makeState()
     state.outboundEnded = endStream
     let id = withNameValues(headers) { nva, count -> Int32 in
       if endStream {

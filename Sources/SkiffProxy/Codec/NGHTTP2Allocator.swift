@@ -11,9 +11,10 @@ import Musl
 /// them again moments later. With dozens of requests per read, glibc's per-thread cache
 /// overflows and every one of them went through malloc's slow path.
 ///
-/// Blocks up to 2 KiB come in six size classes; each class keeps at most a few freed blocks
-/// (at most about 60 KiB per connection), the rest goes back to malloc. Not thread-safe: one
-/// session, one thread, like the `HTTP2Connection` that owns both.
+/// Blocks up to 2 KiB come in six size classes; each keeps a bounded number of freed blocks
+/// (64 of each class up to 512 bytes, enough for a connection's streams in flight, 8 of the
+/// larger ones: at most about 90 KiB per connection), the rest goes back to malloc. Not
+/// thread-safe: one session, one thread, like the `HTTP2Connection` that owns both.
 final class NGHTTP2Allocator {
   /// Each block starts with this header (its usable size and class), keeping the payload
   /// 16-byte aligned as malloc's is.
@@ -46,7 +47,7 @@ final class NGHTTP2Allocator {
   }
 
   /// How many freed blocks class `index` keeps.
-  static func limit(_ index: Int) -> Int { index < 4 ? 32 : 8 }
+  static func limit(_ index: Int) -> Int { index < 4 ? 64 : 8 }
 
   @inline(__always)
   static func classIndex(_ size: Int) -> Int {

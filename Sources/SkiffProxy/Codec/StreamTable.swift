@@ -83,6 +83,18 @@ struct StreamTable<Value: AnyObject> {
     return all
   }
 
+  /// Empties the table like `removeAll()`, first handing `recycle` each value in a slot that
+  /// no one else references (for reuse).
+  mutating func removeAll(recycling recycle: (Value) -> Void) {
+    guard count > 0 else { return }
+    for index in slots.indices where slots[index].value != nil {
+      if isKnownUniquelyReferenced(&slots[index].value!) { recycle(slots[index].value!) }
+      slots[index].value = nil
+    }
+    overflow = [:]
+    count = 0
+  }
+
   /// Empties the table, keeping its slots for the next streams.
   mutating func removeAll() {
     guard count > 0 else { return }
