@@ -32,6 +32,70 @@ extension APIHandler {
   }
 }
 
+extension APIHandler {
+  /// `application/apply-patch+yaml` (`kubectl apply --server-side`): creates the object when
+  /// it does not exist, else merges the configuration with field ownership
+  /// (``ServerSideApply``); a conflict with another applier is a 409 unless `force=true`.
+  func serverSideApply(_ context: RequestContext, name: String, subresource: String?) throws -> (WriteResult, created: Bool) {
+    guard let manager = context.request.queryValue("fieldManager"), !manager.isEmpty else {
+      throw Status.badRequest("PATCH \(context.request.path): fieldManager is required for apply requests")
+    }
+    let documents: [YAMLDocument]
+    do {
+      documents = try YAML.parseStream(bytes: context.request.bodyBytes)
+    } catch {
+      throw Status.badRequest("error decoding YAML: \(error)")
+    }
+    guard documents.count == 1, case .object = documents[0].value else {
+      throw Status.badRequest("the apply configuration must be one YAML or JSON object")
+    }
+    let applied = documents[0].value
+    let info = context.info
+    guard applied["apiVersion"]?.stringValue == context.apiVersion, applied["kind"]?.stringValue == info.kind else {
+      throw Status.badRequest(
+        "the apply configuration must have apiVersion \(context.apiVersion) and kind \(info.kind) (it has \(applied["apiVersion"]?.stringValue ?? "none") and \(applied["kind"]?.stringValue ?? "none"))")
+    }
+    if let given = applied.value(at: ["metadata", "name"])?.stringValue, given != name {
+      throw Status.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+    }
+    let keys = MergeKeys.for(group: info.group, kind: info.kind) ?? MergeKeys()
+    let force = context.request.queryFlag("force")
+    let time = Timestamp.now().wholeSeconds.rfc3339
+    func outcome(_ live: JSONValue?) throws(Status) -> ServerSideApply.Outcome {
+      do {
+        return try ServerSideApply.apply(applied, to: live, manager: manager, force: force, keys: keys, time: time)
+      } catch {
+        throw error.status
+      }
+    }
+    // Read, merge, write with the read's resourceVersion; retried if another write came between.
+    var attempt = 0
+    while true {
+      attempt += 1
+      var options = context.writeOptions
+      guard let current = try? registry.get(info, namespace: context.namespace, name: name) else {
+        let result = try outcome(nil)
+        options.managedFields = result.managedFields
+        var body = result.object
+        body.setValue(.string(name), at: ["metadata", "name"])
+        return (try registry.create(info, namespace: context.namespace, body: body, options: options), true)
+      }
+      let result = try outcome(current.object)
+      options.managedFields = result.managedFields
+      var body = result.object
+      body.setValue(.string(String(current.resourceVersion)), at: ["metadata", "resourceVersion"])
+      let write = Result { () throws(Status) -> WriteResult in
+        try registry.update(info, namespace: context.namespace, name: name, body: body, subresource: subresource, options: options)
+      }
+      switch write {
+      case .success(let written): return (written, false)
+      case .failure(let status) where status.code == 409 && attempt < 5: continue
+      case .failure(let status): throw status
+      }
+    }
+  }
+}
+
 extension String {
   func trimmingCharacters() -> String {
     var s = Substring(self)

@@ -138,6 +138,10 @@ public final class APIHandler: HTTPRequestHandler {
         info, namespace: namespace, name: name, body: body, subresource: path.subresource, options: context.writeOptions)
       return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.PATCH, let name?):
+      if PatchType(contentType: request.headers["Content-Type"].first ?? "") == .applyYAML {
+        let (result, created) = try serverSideApply(context, name: name, subresource: path.subresource)
+        return context.respond(created ? .created : .ok, stored: result.object, warnings: result.warnings)
+      }
       let result = try patch(context, name: name, subresource: path.subresource)
       return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.DELETE, let name?):

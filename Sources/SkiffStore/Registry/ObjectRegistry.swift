@@ -11,10 +11,14 @@ public struct WriteOptions: Sendable {
 
   public var fieldValidation: FieldValidation
   public var dryRun: Bool
+  /// `metadata.managedFields` to store (server-side apply computes them); nil keeps what the
+  /// stored object has. Clients cannot set them in the body.
+  public var managedFields: [JSONValue]?
 
-  public init(fieldValidation: FieldValidation = .warn, dryRun: Bool = false) {
+  public init(fieldValidation: FieldValidation = .warn, dryRun: Bool = false, managedFields: [JSONValue]? = nil) {
     self.fieldValidation = fieldValidation
     self.dryRun = dryRun
+    self.managedFields = managedFields
   }
 }
 
@@ -157,7 +161,7 @@ public final class ObjectRegistry: Sendable {
     object.metadata.deletionGracePeriodSeconds = nil
     object.metadata.resourceVersion = nil
     object.metadata.selfLink = nil
-    object.metadata.managedFields = nil
+    object.metadata.managedFields = options.managedFields
     object.apiVersion = info.apiVersion
     object.kind = info.kind
     if (object.metadata.name ?? "").isEmpty, let prefix = object.metadata.generateName, !prefix.isEmpty {
@@ -287,7 +291,7 @@ public final class ObjectRegistry: Sendable {
         object.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds
         object.metadata.generation = old.metadata.generation
         object.metadata.selfLink = nil
-        object.metadata.managedFields = nil
+        object.metadata.managedFields = options.managedFields ?? old.metadata.managedFields
         object.apiVersion = info.apiVersion
         object.kind = info.kind
         object.setDefaults()
