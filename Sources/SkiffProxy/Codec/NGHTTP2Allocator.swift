@@ -61,13 +61,15 @@ final class NGHTTP2Allocator {
     let block: UnsafeMutableRawPointer
     if index < Self.classCount {
       if let cached = heads[index] {
+        // A freed block of this class: its header still says so (the next link sat in the
+        // size word; put the size back).
         heads[index] = cached.load(as: UnsafeMutableRawPointer?.self)
         counts[index] -= 1
-        block = cached
-      } else {
-        guard let fresh = malloc(Self.headerSize + Self.classSize(index)) else { return nil }
-        block = fresh
+        cached.storeBytes(of: Self.classSize(index), as: Int.self)
+        return cached + Self.headerSize
       }
+      guard let fresh = malloc(Self.headerSize + Self.classSize(index)) else { return nil }
+      block = fresh
       block.storeBytes(of: Self.classSize(index), as: Int.self)
       block.storeBytes(of: UInt8(index), toByteOffset: 8, as: UInt8.self)
     } else {

@@ -297,7 +297,8 @@ final class ProxyStream {
 
   func upstreamHeaders(_ headers: HeaderBlock, endStream: Bool) {
     guard case .waiting = response, route != nil else { return }
-    upstreamServiceTime = attemptStarted.millisecondsSince
+    // Only the access log shows it: no clock read per request without one.
+    if loop.engine.accessLog != nil { upstreamServiceTime = attemptStarted.millisecondsSince }
     let status = headers.integer(":status") ?? 0
     let grpc = headers.integer("grpc-status")
     let canRetry = attempts <= route!.retry.attempts && replayable
