@@ -212,6 +212,21 @@ final class SkiffCluster: @unchecked Sendable {
     throw ClusterError("timed out waiting for \(what)")
   }
 
+  /// uid and restart counts per pod of a PodList's JSON, to prove nothing restarted or was
+  /// replaced.
+  static func podState(podList json: String) -> [String: String] {
+    var out: [String: String] = [:]
+    let items = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+    for item in items {
+      let meta = item["metadata"] as? [String: Any] ?? [:]
+      let status = item["status"] as? [String: Any] ?? [:]
+      let restarts = ((status["containerStatuses"] as? [[String: Any]] ?? []) + (status["initContainerStatuses"] as? [[String: Any]] ?? []))
+        .map { "\($0["name"] ?? ""):\($0["restartCount"] ?? 0)" }.sorted().joined(separator: ",")
+      out[meta["name"] as? String ?? ""] = "\(meta["uid"] ?? "") \(restarts)"
+    }
+    return out
+  }
+
   /// Pod rows of `get pod -n NS` as [NAME, READY, STATUS, RESTARTS, AGE].
   func pods(_ namespace: String) async throws -> [[String]] {
     let result = try await skiff("get", "pod", "-n", namespace)

@@ -23,18 +23,7 @@ struct WalkthroughPartB {
   }
 
   func podState(_ cluster: SkiffCluster) async throws -> [String: String] {
-    // uid and restart count per pod, to prove nothing restarted.
-    let json = try await cluster.skiff("get", "pod", "-n", ns, "-o", "json").stdout
-    var out: [String: String] = [:]
-    let items = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
-    for item in items {
-      let meta = item["metadata"] as? [String: Any] ?? [:]
-      let status = item["status"] as? [String: Any] ?? [:]
-      let restarts = ((status["containerStatuses"] as? [[String: Any]] ?? []) + (status["initContainerStatuses"] as? [[String: Any]] ?? []))
-        .map { "\($0["name"] ?? ""):\($0["restartCount"] ?? 0)" }.sorted().joined(separator: ",")
-      out[meta["name"] as? String ?? ""] = "\(meta["uid"] ?? "") \(restarts)"
-    }
-    return out
+    SkiffCluster.podState(podList: try await cluster.skiff("get", "pod", "-n", ns, "-o", "json").stdout)
   }
 
   @Test func callsAlternateThenFollowTheVirtualServiceLive() async throws {

@@ -200,16 +200,13 @@ public enum TablePrinters {
   static func endpointSliceCells(_ e: JSONValue, _ now: Timestamp) -> [JSONValue] {
     let ports = (e["ports"]?.arrayValue ?? []).map { $0["port"]?.intValue.map(String.init) ?? "<unset>" }
     let addresses = (e["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
-    let addressText: String
-    if addresses.isEmpty {
-      addressText = "<none>"
-    } else if addresses.count > 3 {
-      addressText = addresses.prefix(3).joined(separator: ",") + " + \(addresses.count - 3) more..."
-    } else {
-      addressText = addresses.joined(separator: ",")
-    }
     return [name(e), e["addressType"] ?? "", .string(ports.isEmpty ? "<unset>" : ports.joined(separator: ",")),
-            .string(addressText), .string(age(of: e, now: now))]
+            .string(addresses.isEmpty ? "<none>" : firstThree(addresses)), .string(age(of: e, now: now))]
+  }
+
+  /// `a,b,c + 2 more...`, as the Endpoints printers shorten long lists.
+  static func firstThree(_ list: [String]) -> String {
+    list.count > 3 ? list.prefix(3).joined(separator: ",") + " + \(list.count - 3) more..." : list.joined(separator: ",")
   }
 
   static func endpointsCells(_ e: JSONValue, _ now: Timestamp) -> [JSONValue] {
@@ -222,15 +219,7 @@ public enum TablePrinters {
         if ports.isEmpty { list.append(ip) } else { list += ports.map { "\(ip):\($0)" } }
       }
     }
-    let text: String
-    if subsets.isEmpty {
-      text = "<none>"
-    } else if list.count > 3 {
-      text = list.prefix(3).joined(separator: ",") + " + \(list.count - 3) more..."
-    } else {
-      text = list.joined(separator: ",")
-    }
-    return [name(e), .string(text), .string(age(of: e, now: now))]
+    return [name(e), .string(subsets.isEmpty ? "<none>" : firstThree(list)), .string(age(of: e, now: now))]
   }
 
   static let nodeColumns = [
