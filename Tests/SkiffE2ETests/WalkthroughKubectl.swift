@@ -139,6 +139,28 @@ struct WalkthroughKubectl {
     #expect(allV2.allSatisfy { $0 == v2 })
     #expect(try await podState(cluster, b) == before)
 
+    // The everyday verbs on part A's deployments.
+    let logs = try await cluster.kubectl("logs", "-n", a, "deploy/istio-grpc-server-v1")
+    #expect(logs.stdout.contains("server listening at 0.0.0.0:8080"), "\(logs.stdout)\(logs.stderr)")
+    let scaled = try await cluster.kubectl("scale", "deploy", "istio-grpc-server-v2", "-n", a, "--replicas=2")
+    #expect(scaled.stdout == "deployment.apps/istio-grpc-server-v2 scaled\n", "\(scaled.stderr)")
+    let restarted = try await cluster.kubectl("rollout", "restart", "deploy/istio-grpc-server-v2", "-n", a)
+    #expect(restarted.stdout == "deployment.apps/istio-grpc-server-v2 restarted\n", "\(restarted.stderr)")
+    let rolled = try await cluster.kubectl("rollout", "status", "deploy/istio-grpc-server-v2", "-n", a, "--timeout=120s")
+    #expect(rolled.stdout.hasSuffix("deployment \"istio-grpc-server-v2\" successfully rolled out\n"), "\(rolled.stdout)\(rolled.stderr)")
+    let serverSide = try await cluster.kubectl("apply", "--server-side", "-n", a, "-f", cluster.examples + "/istio-grpc-server.yaml")
+    #expect(serverSide.stdout.contains("deployment.apps/istio-grpc-server-v1 serverside-applied"), "\(serverSide.stderr)")
+    let explain = try await cluster.kubectl("explain", "virtualservice.spec.http")
+    #expect(explain.stdout.contains("FIELDS:") && explain.stdout.contains("route"), "\(explain.stdout)\(explain.stderr)")
+    let slices = try await cluster.kubectl("describe", "service", "istio-grpc-server", "-n", a)
+    #expect(!slices.stdout.contains("Endpoints:                <none>"), "\(slices.stdout)")
+    let deleted = try await cluster.kubectl("delete", "deploy", "istio-grpc-server-v2", "-n", a)
+    #expect(deleted.stdout == "deployment.apps \"istio-grpc-server-v2\" deleted\n", "\(deleted.stderr)")
+    _ = try await cluster.eventually("v2's pods gone", timeout: .seconds(60)) { () -> Bool? in
+      let rows = try await pods(cluster, a)
+      return rows.contains { $0[0].hasPrefix("istio-grpc-server-v2-") } ? nil : true
+    }
+
     // Errors as kubectl prints them from the server's Status.
     let missing = try await cluster.kubectl("get", "pod", "nope", "-n", b)
     #expect(missing.status == 1)
