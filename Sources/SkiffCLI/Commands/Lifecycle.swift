@@ -30,7 +30,9 @@ struct Up: ParsableCommand {
     }
     let run = cluster.runDirectory, data = cluster.dataDirectory
     if let pid = DaemonProcess.runningPid(runDirectory: run) {
-      Console.out("Skiff is already running (pid \(pid)); API on unix:\(run)/skiff.sock\n")
+      Console.out("Skiff is already running (pid \(pid)); API on unix:\(run)/skiff.sock and \(ClusterKubeconfig.server(cluster) ?? "-")\n")
+      // The kubectl context again, in case it was removed or this is another user's shell.
+      if let written = try? ClusterKubeconfig.writeEntries(cluster) { Console.out(written) }
       return
     }
     try DaemonProcess.makeDirectories(data)
