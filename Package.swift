@@ -74,11 +74,14 @@ let package = Package(
       dependencies: ["SkiffAPI", "SkiffStore", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
-    // The node agent (kubelet): pod lifecycle, probes, restarts, status, logs, exec.
+    // zlib: SPDY/3 header compression for port-forward (zlib1g-dev).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // The node agent (kubelet): pod lifecycle, probes, restarts, status, logs, exec, port-forward.
     .target(
       name: "SkiffNode",
       dependencies: [
         "SkiffAPI", "SkiffStore", "SkiffAPIServer", "SkiffControllers", "SkiffRuntime", "SkiffNetwork", "Workloads", grpcNIO,
+        "CZlib", nioPosix,
         .product(name: "Logging", package: "swift-log"), nioCore,
         .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
@@ -226,7 +229,7 @@ let package = Package(
     .testTarget(name: "SkiffRuntimeKernelTests", dependencies: ["SkiffRuntime", "CSkiffSys"], swiftSettings: strict),
     .testTarget(name: "SkiffNodeTests", dependencies: ["SkiffNode", "SkiffAPI", "SkiffRuntime"], swiftSettings: strict),
     // End-to-end: the real `skiff` binary, as a user runs it (root-only; skips otherwise).
-    .testTarget(name: "SkiffE2ETests", swiftSettings: strict),
+    .testTarget(name: "SkiffE2ETests", dependencies: ["SkiffTestSupport"], swiftSettings: strict),
     .testTarget(name: "GoCompatTests", dependencies: ["GoCompat"], swiftSettings: strict),
     // The CLI end to end: the built `skiff` binary against a real control-plane-only daemon.
     .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI", "SkiffAPI", "SkiffTestSupport"], swiftSettings: strict),
