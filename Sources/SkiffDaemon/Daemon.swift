@@ -59,11 +59,13 @@ public final class Daemon: Sendable {
       subresources["pods/log"] = PodLogs(context: node.agent.context)
       subresources["pods/exec"] = node.exec
       subresources["pods/attach"] = node.exec
+      subresources["pods/portforward"] = node.portForward
     }
+    let websockets = node.map { WebSocketHandlers([$0.exec, $0.portForward]) }
     let handler = APIHandler(
       registry: registry, subresources: subresources, extensions: MeshEndpoints(server: meshServer).routes, logger: logger)
     let server = try await asyncStep("serve the API on \(c.socketPath)") {
-      let server = try await HTTPServer(address: .unix(path: c.socketPath), handler: handler, websockets: node?.exec, logger: logger)
+      let server = try await HTTPServer(address: .unix(path: c.socketPath), handler: handler, websockets: websockets, logger: logger)
       chmod(c.socketPath, 0o600)
       return server
     }
@@ -80,7 +82,7 @@ public final class Daemon: Sendable {
     let security = try step("set up TLS (OpenSSL) for the API") { try pki.security() }
     let secureServer = try await asyncStep("serve the API on \(apiAddress) (TLS, client certificates or token)") {
       let server = try await HTTPServer(
-        address: .listening(descriptor: bound.descriptor), handler: handler, websockets: node?.exec, security: security,
+        address: .listening(descriptor: bound.descriptor), handler: handler, websockets: websockets, security: security,
         logger: logger)
       try writeFile(c.apiAddressFile, apiAddress + "\n")
       return server
@@ -138,6 +140,7 @@ public final class Daemon: Sendable {
   struct NodeServices {
     var agent: NodeAgent
     var exec: PodExec
+    var portForward: PodPortForward
     var networkSync: ClusterNetworkSync
     var dns: ClusterDNSServer
   }
@@ -181,7 +184,7 @@ public final class Daemon: Sendable {
       logger.info("✓ \(images.count) images in \(c.imagesDirectory)")
     }
     return NodeServices(
-      agent: agent, exec: PodExec(agent: agent),
+      agent: agent, exec: PodExec(agent: agent), portForward: PodPortForward(agent: agent),
       networkSync: ClusterNetworkSync(registry: registry, network: network, dns: records, logger: logger), dns: dns)
   }
 
