@@ -108,7 +108,7 @@ struct ContainerKernelTests {
   @Test func execJoinsARunningContainer() async throws {
     defer { cleanUp() }
     let sandbox = try await runtime.createSandbox(id: "p3", hostname: "pod-p3")
-    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/sh", "-c", "touch /made-by-main; sleep 30"])
+    let (launch, dir) = spec("app", sandbox: sandbox, args: ["/bin/sh", "-c", "touch /made-by-main; sleep 600"])
     let pid = try await runtime.start(launch, directory: dir)
     try await Task.sleep(for: .milliseconds(200))
     let out = Pipe()
