@@ -54,6 +54,32 @@ public final class ContainerRuntime: Sendable {
     rmdir(runDirectory)
   }
 
+  /// Containers left running by a daemon that died (`skiff down` finds no daemon to stop
+  /// them): every shim of this runtime (`skiff-init run <state dir>/...`) and the container it
+  /// runs (pid 1 of its pid namespace, so the whole namespace goes with it) are killed, then
+  /// every sandbox is unpinned and the run directory released. Returns how many containers.
+  public func stopOrphans() -> Int {
+    var shims: [Int32] = []
+    var children: [Int32: [Int32]] = [:]
+    for entry in Self.listDirectory("/proc") {
+      guard let pid = Int32(entry), let stat = try? InitFiles.read("/proc/\(pid)/stat") else { continue }
+      // `pid (comm) state ppid ...`: the fields after the last ')'.
+      let fields = String(decoding: stat, as: UTF8.self).split(separator: ")").last?.split(separator: " ") ?? []
+      if fields.count > 1, let ppid = Int32(fields[1]) { children[ppid, default: []].append(pid) }
+      guard let cmdline = try? InitFiles.read("/proc/\(pid)/cmdline") else { continue }
+      let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      if args.count >= 3, args[0].hasSuffix("skiff-init"), args[1] == "run", args[2].hasPrefix(stateDirectory + "/") {
+        shims.append(pid)
+      }
+    }
+    for shim in shims {
+      for child in children[shim] ?? [] { kill(child, SIGKILL) }
+      kill(shim, SIGKILL)
+    }
+    release()
+    return shims.count
+  }
+
   static func isMountPoint(_ path: String) -> Bool {
     guard let bytes = try? InitFiles.read("/proc/self/mountinfo") else { return false }
     let text = String(decoding: bytes, as: UTF8.self)

@@ -70,6 +70,45 @@ struct NodeBehaviours {
     #expect(!SkiffCluster.readFile("/proc/self/mountinfo").contains(cluster.base))
   }
 
+  /// When the daemon has died, `skiff down` stops the containers it left running and
+  /// unpins their sandboxes, instead of leaving them behind.
+  @Test func downAfterTheDaemonDiedStopsItsContainers() async throws {
+    let cluster = try await SkiffCluster.run("orphans") { cluster in
+      let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: sleeper}\nspec:\n  containers: [{name: main, image: busybox, command: [\"sleep\", \"3650d\"]}]\n"
+      _ = try await cluster.skiff(["apply", "-f", "-"], stdin: pod)
+      _ = try await cluster.eventually("sleeper Running") { () -> Bool? in
+        try await status(cluster, "sleeper") == "Running" ? true : nil
+      }
+      let pidText = try String(contentsOfFile: cluster.runDirectory + "/skiff.pid", encoding: .utf8)
+      let daemon = try #require(pid_t(pidText.split(separator: "\n").first ?? ""))
+      kill(daemon, SIGKILL)
+      try await cluster.eventually("the daemon to die", timeout: .seconds(20)) { () -> Bool? in
+        let stat = SkiffCluster.readFile("/proc/\(daemon)/stat")
+        return stat.isEmpty || stat.contains(") Z") ? true : nil
+      }
+      #expect(!Self.processes(mentioning: cluster.dataDirectory).isEmpty, "the container runs on without its daemon")
+      let down = try await cluster.skiff("down", "--purge", "--node-namespace", cluster.nodeNamespace)
+      #expect(down.stdout.contains("✓ stopped 1 container the dead daemon left running"), "\(down.stdout)\(down.stderr)")
+      let left = try await cluster.eventually("no process of the cluster", timeout: .seconds(10)) { () -> [String]? in
+        let left = Self.processes(mentioning: cluster.dataDirectory)
+        return left.isEmpty ? left : nil
+      }
+      #expect(left.isEmpty)
+    }
+    #expect(!SkiffCluster.readFile("/proc/self/mountinfo").contains(cluster.base))
+  }
+
+  /// Command lines of live processes that mention `text`.
+  static func processes(mentioning text: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { Int($0) != nil }.compactMap { pid -> String? in
+      let stat = SkiffCluster.readFile("/proc/\(pid)/stat")
+      guard !stat.isEmpty, !stat.contains(") Z") else { return nil }
+      let cmdline = SkiffCluster.readFile("/proc/\(pid)/cmdline").replacingOccurrences(of: "\0", with: " ")
+      return cmdline.contains(text) ? cmdline : nil
+    }
+  }
+
   func run(_ cluster: SkiffCluster) async throws {
     let file = cluster.base + "/pods.yaml"
     try Self.manifest.write(toFile: file, atomically: true, encoding: .utf8)

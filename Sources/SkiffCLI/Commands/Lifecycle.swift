@@ -123,6 +123,11 @@ struct Down: ParsableCommand {
       Console.out("✓ Skiff stopped: pods stopped, their namespaces, mounts and network removed\n")
     } else {
       Console.out("Skiff is not running\n")
+      // A daemon that died left its containers running: stop them and unpin their sandboxes.
+      let runtime = ContainerRuntime(
+        runDirectory: cluster.runDirectory + "/pods", stateDirectory: cluster.dataDirectory + "/pods", initBinary: "")
+      let stopped = runtime.stopOrphans()
+      if stopped > 0 { Console.out("✓ stopped \(stopped) container\(stopped == 1 ? "" : "s") the dead daemon left running\n") }
     }
     NodeNamespace.remove(nodeNamespace)
     unlink(cluster.runDirectory + "/stop-pods")
