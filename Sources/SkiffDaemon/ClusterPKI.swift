@@ -58,33 +58,15 @@ struct ClusterPKI {
     return HTTPSecurity(tls: context, bearerTokens: [adminToken])
   }
 
+  /// A credential file's text, nil when it is missing or empty.
   static func read(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n <= 0 { break }
-      bytes += chunk[..<n]
-    }
-    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    guard let text = try? PEMFile.read(path), !text.isEmpty else { return nil }
+    return text
   }
 
+  /// Written as the CA's own files are: temporary file, fsync, rename, exact mode.
   static func write(_ text: String, to path: String, mode: mode_t) throws {
-    let temporary = path + ".tmp"
-    unlink(temporary)
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw Daemon.StartError(description: "create \(temporary): \(String(cString: strerror(errno)))") }
-    fchmod(fd, mode)
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    close(fd)
-    guard written == bytes.count, rename(temporary, path) == 0 else {
-      unlink(temporary)
-      throw Daemon.StartError(description: "write \(path): \(String(cString: strerror(errno)))")
-    }
+    try PEMFile.write(text, to: path, mode: mode)
   }
 
   /// 32 random bytes from the kernel (SystemRandomNumberGenerator reads getrandom), hex.

@@ -1,5 +1,5 @@
-public import NIOCore
-public import NIOHTTP1
+import NIOCore
+import NIOHTTP1
 public import SkiffTLS
 import SkiffAPI
 import Synchronization

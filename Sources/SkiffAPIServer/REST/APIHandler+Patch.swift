@@ -6,9 +6,7 @@ extension APIHandler {
   /// PATCH, with the body's Content-Type choosing the format: JSON patch, JSON merge
   /// patch, or strategic merge patch (built-in kinds only, as Kubernetes serves it).
   func patch(_ context: RequestContext, name: String, subresource: String?) throws -> WriteResult {
-    let contentType = context.request.headers["Content-Type"].first?.split(separator: ";").first.map {
-      String($0).trimmingCharacters()
-    } ?? ""
+    let contentType = context.contentType
     let body = context.request.bodyBytes
     let keys = MergeKeys.for(group: context.info.group, kind: context.info.kind)
     // The media type is checked before the object is looked up, as the patch handler does.

@@ -44,11 +44,8 @@ extension APIHandler {
   }
 
   static func patchedScale(_ context: RequestContext, _ scale: JSONValue) throws -> JSONValue {
-    let contentType = context.request.headers["Content-Type"].first?.split(separator: ";").first.map {
-      String($0).trimmingCharacters()
-    } ?? ""
     do {
-      return try PatchRequest.apply(contentType: contentType, body: context.request.bodyBytes, to: scale, keys: MergeKeys())
+      return try PatchRequest.apply(contentType: context.contentType, body: context.request.bodyBytes, to: scale, keys: MergeKeys())
     } catch {
       throw error.status
     }

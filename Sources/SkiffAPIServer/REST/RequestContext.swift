@@ -24,6 +24,11 @@ struct RequestContext {
     return WriteOptions(fieldValidation: validation, dryRun: request.queryValue("dryRun") == "All")
   }
 
+  /// The request's `Content-Type` without parameters (`; charset=utf-8`) or surrounding spaces.
+  var contentType: String {
+    request.headers["Content-Type"].first?.split(separator: ";").first.map { String($0).trimmingCharacters() } ?? ""
+  }
+
   func bodyJSON() throws(Status) -> JSONValue {
     let bytes = request.bodyBytes
     guard !bytes.isEmpty else { throw Status.badRequest("the request body is empty: an object is required") }

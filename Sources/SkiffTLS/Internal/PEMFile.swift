@@ -1,13 +1,13 @@
-import Glibc
+public import Glibc
 
 /// The CA's files: small PEM texts read whole and written atomically (temporary file,
 /// fsync, rename), so a crash never leaves half a key.
-enum PEMFile {
-  static func exists(_ path: String) -> Bool {
+public enum PEMFile {
+  public static func exists(_ path: String) -> Bool {
     access(path, F_OK) == 0
   }
 
-  static func read(_ path: String) throws(TLSError) -> String {
+  public static func read(_ path: String) throws(TLSError) -> String {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw TLSError(.file, "open \(path): \(errorText())") }
     defer { close(fd) }
@@ -23,7 +23,7 @@ enum PEMFile {
     return String(decoding: bytes, as: UTF8.self)
   }
 
-  static func write(_ text: String, to path: String, mode: mode_t) throws(TLSError) {
+  public static func write(_ text: String, to path: String, mode: mode_t) throws(TLSError) {
     let temporary = path + ".tmp"
     unlink(temporary)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
