@@ -150,8 +150,8 @@ let package = Package(
     .target(
       name: "SkiffMesh",
       dependencies: [
-        "SkiffAPI", "SkiffStore", "SkiffMeshConfig", "SkiffMeshProto", "GoCompat", grpcCore, grpcNIO, grpcProtobuf,
-        swiftProtobuf,
+        "SkiffAPI", "SkiffStore", "SkiffMeshConfig", "SkiffMeshProto", "SkiffTLS", "GoCompat", grpcCore, grpcNIO,
+        grpcProtobuf, swiftProtobuf,
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
@@ -172,7 +172,7 @@ let package = Package(
     .target(
       name: "SkiffProxy",
       dependencies: [
-        "CNGHTTP2", nioCore, nioPosix,
+        "CNGHTTP2", "SkiffTLS", nioCore, nioPosix,
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -237,7 +237,7 @@ let package = Package(
     .testTarget(
       name: "SkiffMeshTests",
       dependencies: [
-        "SkiffMesh", "SkiffMeshClient", "SkiffMeshConfig", "SkiffMeshProto", "SkiffAPI", "SkiffStore", grpcCore, grpcNIO,
+        "SkiffMesh", "SkiffMeshClient", "SkiffMeshConfig", "SkiffMeshProto", "SkiffAPI", "SkiffStore", "SkiffTLS", grpcCore, grpcNIO,
         swiftProtobuf,
       ],
       swiftSettings: strict
@@ -251,13 +251,13 @@ let package = Package(
     .testTarget(
       name: "SkiffSidecarTests",
       dependencies: [
-        "SkiffSidecar", "SkiffProxy", "SkiffMeshConfig", nioCore, .product(name: "Logging", package: "swift-log"),
+        "SkiffSidecar", "SkiffProxy", "SkiffMeshConfig", "SkiffTLS", nioCore, .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict),
     .testTarget(
       name: "SkiffProxyTests",
       dependencies: [
-        "SkiffProxy", "Workloads", "GreeterProto", "SkiffTestSupport", grpcCore, nioCore, nioPosix,
+        "SkiffProxy", "SkiffTLS", "Workloads", "GreeterProto", "SkiffTestSupport", grpcCore, nioCore, nioPosix,
         .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       swiftSettings: strict),

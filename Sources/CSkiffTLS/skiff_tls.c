@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 #include "CSkiffTLS.h"
 
 #include <arpa/inet.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -327,6 +329,24 @@ int skiff_tls_san_get(X509 *cert, int type, int index, char *buf, size_t len) {
   }
   GENERAL_NAMES_free(names);
   return result;
+}
+
+int skiff_tls_serial_hex(X509 *cert, char *buf, size_t len) {
+  BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+  if (bn == NULL) return -1;
+  char *hex = BN_bn2hex(bn);
+  BN_free(bn);
+  if (hex == NULL) return -1;
+  int result = copy_out((const unsigned char *)hex, (int)strlen(hex), buf, len);
+  OPENSSL_free(hex);
+  return result;
+}
+
+long long skiff_tls_validity(X509 *cert, int which) {
+  const ASN1_TIME *time = which == 0 ? X509_get0_notBefore(cert) : X509_get0_notAfter(cert);
+  struct tm tm;
+  if (time == NULL || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+  return (long long)timegm(&tm);
 }
 
 // MARK: - Contexts

@@ -49,7 +49,10 @@ public final class Daemon: Sendable {
     if !c.controlPlaneOnly { registry.addAdmission(SingleNodeScheduler(nodeName: "skiff")) }
     registry.addAdmission(SidecarInjector(proxyImage: "docker.io/istio/proxyv2", socketDirectory: c.meshSocketDirectory))
     let meshServer = MeshConfigServer(controlPlaneID: "skiff", logger: logger)
-    let mesh = MeshController(store: store, server: meshServer, logger: logger)
+    let meshCA = try step("load the mesh CA (\(c.pkiDirectory)/mesh)") {
+      try WorkloadCertificates(directory: c.pkiDirectory + "/mesh")
+    }
+    let mesh = MeshController(store: store, server: meshServer, certificates: meshCA, logger: logger)
     try step("create the default namespaces and services") { try Bootstrap.ensureDefaults(registry) }
 
     let events = EventRecorder(registry: registry, component: "skiff-controller-manager")

@@ -24,7 +24,7 @@ struct MeshEndpoints: Sendable {
           throw Status(code: 404, reason: "NotFound",
             message: "proxy \(proxy) not found: the pod has no sidecar, or it is not running")
         }
-        let json = try JSONValueEncoder().encode(snapshot)
+        let json = try JSONValueEncoder().encode(snapshot.redacted())
         var body = json
         if let status = server.status(of: proxy) {
           body["syncStatus"] = .string(String(describing: status))

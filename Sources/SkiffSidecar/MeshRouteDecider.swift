@@ -76,7 +76,7 @@ public final class MeshRouteDecider: RouteDecider {
         // A spliced connection holds its endpoint for its whole life; least-request counts
         // are per request, so the slot is given back at once.
         router.requestFinished(cluster: cluster, endpoint: endpoint, outcome: nil)
-        return .passthrough(cluster: cluster, endpoint: SkiffProxy.Endpoint(host: endpoint.address, port: endpoint.port))
+        return .passthrough(cluster: cluster, endpoint: Self.dataPlaneEndpoint(endpoint))
       case .noCluster, .noHealthyUpstream:
         logger.warning("connection to \(destination) refused: cluster \(cluster) has no healthy endpoint")
         return .reject
@@ -102,7 +102,7 @@ public final class MeshRouteDecider: RouteDecider {
     case .forward(let forward):
       return .forward(
         ForwardRoute(
-          cluster: forward.cluster, endpoint: SkiffProxy.Endpoint(host: forward.endpoint.address, port: forward.endpoint.port),
+          cluster: forward.cluster, endpoint: Self.dataPlaneEndpoint(forward.endpoint),
           timeout: forward.timeout.map { .milliseconds($0.milliseconds) }, retry: Self.retryPolicy(forward.retry),
           routeName: forward.route, delay: forward.delay.map { .milliseconds($0.milliseconds) }))
     case .localReply(let reply):
@@ -126,7 +126,7 @@ public final class MeshRouteDecider: RouteDecider {
     }
     let excluding = Set(cluster.endpoints.filter { endpoint in tried.contains { $0.host == endpoint.address && $0.port == endpoint.port } })
     switch router.pickEndpoint(cluster: route.cluster, destination: Self.destination(of: connection), excluding: excluding) {
-    case .endpoint(let endpoint): return SkiffProxy.Endpoint(host: endpoint.address, port: endpoint.port)
+    case .endpoint(let endpoint): return Self.dataPlaneEndpoint(endpoint)
     case .noCluster, .noHealthyUpstream: return nil
     }
   }
@@ -140,6 +140,11 @@ public final class MeshRouteDecider: RouteDecider {
   }
 
   // MARK: Conversions between the data plane's and the config model's types
+
+  /// The address to dial, and the SPIFFE ID to expect there when it has a sidecar.
+  static func dataPlaneEndpoint(_ endpoint: SkiffMeshConfig.Endpoint) -> SkiffProxy.Endpoint {
+    SkiffProxy.Endpoint(host: endpoint.address, port: endpoint.port, peerIdentity: endpoint.peerIdentity)
+  }
 
   static func destination(of connection: DownstreamConnectionInfo) -> OriginalDestination? {
     guard let address = connection.originalDestination ?? connection.localAddress, let ip = address.ipAddress,

@@ -121,15 +121,18 @@ public final class SidecarProxy: Sendable {
     var configuration = ProxyConfiguration()
     configuration.useOriginalDestination = true
     engine = ProxyEngine(group: group, decider: decider, configuration: configuration, accessLog: accessLog, logger: logger)
+    let applier = SnapshotApplier(decider: decider, engine: engine, logger: logger)
     client = MeshConfigClient(
       socketPath: options.xdsSocket, proxy: options.identity, logger: logger,
-      apply: { snapshot in try decider.update(to: snapshot) })
+      apply: { snapshot throws(MeshConfigError) in try applier.apply(snapshot) })
   }
 
   /// Opens the listeners and starts the config stream. Throws when a port cannot be bound.
   public func start() async throws {
     let outbound = try await engine.listen(host: "0.0.0.0", port: options.outboundPort)
-    let inbound = try await engine.listen(host: "0.0.0.0", port: options.inboundPort)
+    // Istio's default PeerAuthentication, PERMISSIVE: mutual TLS from sidecars, plaintext
+    // from everyone else.
+    let inbound = try await engine.listen(host: "0.0.0.0", port: options.inboundPort, tls: .permissive)
     let decider = decider
     let ready: @Sendable () -> AdminServer.Response = {
       decider.hasConfig
@@ -141,7 +144,8 @@ public final class SidecarProxy: Sendable {
         return AdminServer.Response(status: 503, body: "no config yet\n")
       }
       return AdminServer.Response(
-        status: 200, contentType: "application/json", body: String(decoding: snapshot.jsonBytes(pretty: true), as: UTF8.self))
+        status: 200, contentType: "application/json",
+        body: String(decoding: snapshot.redacted().jsonBytes(pretty: true), as: UTF8.self))
     }
     let adminServer = AdminServer(stats: engine.stats, group: group, routes: ["/config_dump": configDump, "/healthz/ready": ready])
     let readinessServer = AdminServer(stats: engine.stats, group: group, routes: ["/healthz/ready": ready])
@@ -179,5 +183,47 @@ public final class SidecarProxy: Sendable {
     for channel in admin.withLock({ $0 }) { try? await channel.close() }
     await engine.shutdown()
     try? await group.shutdownGracefully()
+  }
+}
+
+/// Puts a snapshot the control plane pushed in force: its workload certificate into the
+/// engine's mutual TLS, its listeners, routes and clusters into the decider. All or nothing:
+/// a certificate OpenSSL refuses, or a snapshot the router refuses, is a NACK and the last
+/// good config (and certificate) stays.
+final class SnapshotApplier: Sendable {
+  let decider: MeshRouteDecider
+  let engine: ProxyEngine
+  let logger: Logger
+  private let installed = Mutex<WorkloadSecret?>(nil)
+
+  init(decider: MeshRouteDecider, engine: ProxyEngine, logger: Logger) {
+    self.decider = decider
+    self.engine = engine
+    self.logger = logger
+  }
+
+  func apply(_ snapshot: MeshSnapshot) throws(MeshConfigError) {
+    let changed = installed.withLock { $0 != snapshot.secret }
+    var credentials: MutualTLSCredentials?
+    if changed, let secret = snapshot.secret {
+      do {
+        credentials = try MutualTLSCredentials(
+          spiffeID: secret.spiffeID, certificateChainPEM: secret.certificateChainPEM, privateKeyPEM: secret.privateKeyPEM,
+          trustBundlePEM: secret.trustBundlePEM)
+      } catch {
+        throw MeshConfigError(.invalid, "secret: the workload certificate for \(secret.spiffeID) cannot be used: \(error)")
+      }
+    }
+    try decider.update(to: snapshot)
+    guard changed else { return }
+    engine.mutualTLS = credentials
+    installed.withLock { $0 = snapshot.secret }
+    if let secret = snapshot.secret {
+      logger.notice(
+        "mesh certificate for \(secret.spiffeID) in use (serial \(secret.serialNumber), valid until \(secret.notAfter)): mutual TLS with other sidecars"
+      )
+    } else {
+      logger.warning("the mesh control plane sent no certificate: connections to other sidecars are plaintext")
+    }
   }
 }

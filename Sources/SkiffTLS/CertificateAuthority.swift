@@ -69,8 +69,10 @@ public struct CertificateAuthority: Sendable, Equatable {
   public static let privateKeyFileName = "ca.key"
 
   /// The CA kept in `directory` as `ca.crt` and `ca.key` (mode 0600): loaded when both
-  /// exist, created (with the directory, mode 0700) when neither does.
-  public static func loadOrCreate(directory: String) throws(TLSError) -> CertificateAuthority {
+  /// exist, created (with the directory, mode 0700) when neither does, named `commonName`.
+  public static func loadOrCreate(directory: String, commonName: String = "skiff-ca") throws(TLSError)
+    -> CertificateAuthority
+  {
     let certPath = directory + "/" + certificateFileName
     let keyPath = directory + "/" + privateKeyFileName
     switch (PEMFile.exists(certPath), PEMFile.exists(keyPath)) {
@@ -84,7 +86,7 @@ public struct CertificateAuthority: Sendable, Equatable {
       }
       return ca
     case (false, false):
-      let ca = try create()
+      let ca = try create(commonName: commonName)
       try PEMFile.makeDirectory(directory)
       // Key first: a crash in between leaves only a key, which the next start reports.
       try PEMFile.write(ca.privateKeyPEM, to: keyPath, mode: 0o600)

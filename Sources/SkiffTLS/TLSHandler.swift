@@ -14,7 +14,8 @@ public import NIOCore
 /// keeps it in `handshakeResult`. Writes made before that are held and sent afterwards. A
 /// failed handshake fires `errorCaught` with a `TLSError` naming OpenSSL's reason, then closes
 /// the channel. Closing sends close_notify first; a close_notify from the peer closes the
-/// channel.
+/// channel, or, when the channel allows remote half-closure, is passed on as
+/// `ChannelEvent.inputClosed`.
 public final class TLSHandler: ChannelDuplexHandler {
   public typealias InboundIn = ByteBuffer
   public typealias InboundOut = ByteBuffer
@@ -38,6 +39,10 @@ public final class TLSHandler: ChannelDuplexHandler {
   private var flushHeld = false
   /// Our close_notify is out (close mode `.output`): reads go on, writes fail.
   private var outputClosed = false
+  /// The peer's close_notify arrived on a channel that allows half-closure.
+  private var inputClosed = false
+  /// `close(mode: .output)` asked for during the handshake, done once it finished.
+  private var pendingOutputClose: (Bool, EventLoopPromise<Void>?) = (false, nil)
   private var readBuffer: ByteBuffer?
 
   /// What the handshake negotiated; nil until it has finished.
@@ -130,10 +135,15 @@ public final class TLSHandler: ChannelDuplexHandler {
       state = .closed
       failHeldWrites(ChannelError.ioOnClosedChannel)
     case .output:
-      if state == .established {
+      switch state {
+      case .established:
         sendCloseNotify(context: context)
-      } else {
-        state = .closed
+      case .idle, .handshaking:
+        // Half-closing before the handshake finished (a proxy whose client already sent
+        // everything): the held writes go first, then close_notify and the FIN.
+        pendingOutputClose = (true, promise)
+        return
+      case .closed:
         failHeldWrites(ChannelError.ioOnClosedChannel)
       }
     case .input:
@@ -226,6 +236,12 @@ public final class TLSHandler: ChannelDuplexHandler {
       flushHeld = false
       context.flush()
     }
+    if pendingOutputClose.0 && state == .established {
+      let promise = pendingOutputClose.1
+      pendingOutputClose = (false, nil)
+      sendCloseNotify(context: context)
+      context.close(mode: .output, promise: promise)
+    }
   }
 
   /// Decrypts every complete record OpenSSL has and passes the plaintext on.
@@ -249,6 +265,14 @@ public final class TLSHandler: ChannelDuplexHandler {
       case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
         break
       case SSL_ERROR_ZERO_RETURN:
+        if (try? context.channel.syncOptions?.getOption(.allowRemoteHalfClosure)) == true {
+          // A channel that takes half-closes (a TCP proxy) gets the peer's close_notify as
+          // the end of its input and may go on writing, as with a TCP FIN.
+          guard !inputClosed else { return }
+          inputClosed = true
+          context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+          return
+        }
         // The peer's close_notify: answer it and close.
         sendCloseNotify(context: context)
         state = .closed
@@ -323,6 +347,11 @@ public final class TLSHandler: ChannelDuplexHandler {
     let held = heldWrites
     heldWrites = []
     for (_, promise) in held { promise?.fail(error) }
+    if pendingOutputClose.0 {
+      let promise = pendingOutputClose.1
+      pendingOutputClose = (false, nil)
+      promise?.fail(error)
+    }
   }
 
   /// "127.0.0.1:52344" or "[::1]:52344", for error messages.

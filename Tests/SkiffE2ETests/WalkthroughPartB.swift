@@ -61,6 +61,20 @@ struct WalkthroughPartB {
     let v1Log = try await cluster.skiff("logs", "-n", ns, v1, "-c", "istio-proxy")
     let inbound = v1Log.lines.filter { $0.contains("\"POST /helloworld.Greeter/SayHello HTTP/2\" 200 ") && $0.contains(" inbound|8080|| ") }
     #expect(inbound.count == 50, "\(v1Log.lines.suffix(3))")
+    // Sidecar to sidecar is mutual TLS (Istio's auto mTLS, PERMISSIVE): v1's sidecar accepted
+    // the client sidecar's connection and saw its SPIFFE identity; the client's config shows
+    // its certificate and the endpoints it dials with mTLS.
+    let identity = "spiffe://cluster.local/ns/\(ns)/sa/default"
+    let stats = try await cluster.skiff([
+      "exec", "-n", ns, v1, "-c", "istio-proxy", "--", "wget", "-qO-", "http://127.0.0.1:15000/stats/prometheus",
+    ])
+    #expect(
+      stats.stdout.contains(
+        "skiff_proxy_inbound_connections_total{connection_security_policy=\"mutual_tls\",source_principal=\"\(identity)\"} "),
+      "\(stats.stdout.split(separator: "\n").filter { $0.contains("inbound_connections") })")
+    let config = try await cluster.skiff("proxy-config", "-n", ns, client)
+    #expect(config.stdout.contains("Cert Chain") && config.stdout.contains(identity), "\(config.stdout)")
+    #expect(config.stdout.contains(":8080 (mTLS)"), "\(config.stdout)")
 
     // DestinationRule + VirtualService 90/10.
     _ = try await cluster.skiff("apply", "-n", ns, "-f", cluster.examples + "/dr-istio-grpc-server.yaml")

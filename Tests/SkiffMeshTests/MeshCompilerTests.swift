@@ -217,3 +217,39 @@ import Testing
     #expect(try compiled(dr: true, vs: none).routeTable(named: "\(W.serverHost):8080")?.routes.first?.retry == nil)
   }
 }
+
+/// Istio's auto mTLS: endpoints whose pod has a sidecar are dialed with mutual TLS and the
+/// SPIFFE ID of the pod's service account; a DestinationRule's `tls.mode` overrides it.
+@Suite struct MeshCompilerMutualTLSTests {
+  typealias W = WalkthroughCluster
+  static let serverCluster = "outbound|8080||\(W.serverHost)"
+
+  func identities(_ snapshot: MeshSnapshot, _ cluster: String) -> [String?] {
+    snapshot.cluster(named: cluster)?.endpoints.map(\.peerIdentity) ?? []
+  }
+
+  @Test func endpointsWithASidecarCarryTheirServiceAccountsSPIFFEID() throws {
+    var inputs = try W.inputs()
+    // v1 runs as service account "greeter"; v2 lost its sidecar.
+    inputs.pods[1].spec.serviceAccountName = "greeter"
+    inputs.pods[2].spec.containers.removeLast()
+    let snapshot = MeshCompiler(inputs: inputs).compile(for: W.client)
+    #expect(identities(snapshot, Self.serverCluster) == ["spiffe://cluster.local/ns/grpc-sidecar/sa/greeter", nil])
+    #expect(MeshCompiler(inputs: inputs).spiffeID(of: W.client) == "spiffe://cluster.local/ns/grpc-sidecar/sa/default")
+  }
+
+  @Test func destinationRuleTLSModeDisablesOrForcesMutualTLS() throws {
+    var rule = try W.destinationRule()
+    rule.spec?.trafficPolicy = TrafficPolicy(tls: ClientTLSSettings(mode: "DISABLE"))
+    // Subset v2 asks for ISTIO_MUTUAL again (a subset's setting wins over the rule's).
+    if let index = rule.spec?.subsets?.firstIndex(where: { $0.name == "v2" }) {
+      rule.spec?.subsets?[index].trafficPolicy = TrafficPolicy(tls: ClientTLSSettings(mode: "ISTIO_MUTUAL"))
+    }
+    var inputs = try W.inputs()
+    inputs.destinationRules = [rule]
+    let snapshot = MeshCompiler(inputs: inputs).compile(for: W.client)
+    #expect(identities(snapshot, Self.serverCluster) == [nil, nil])
+    #expect(identities(snapshot, "outbound|8080|v1|\(W.serverHost)") == [nil])
+    #expect(identities(snapshot, "outbound|8080|v2|\(W.serverHost)") == [W.sidecarIdentity])
+  }
+}

@@ -2,6 +2,11 @@ import SkiffAPI
 import SkiffMesh
 import SkiffMeshConfig
 import SkiffStore
+import SkiffTLS
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite struct MeshControllerTests {
@@ -58,5 +63,43 @@ import Testing
       by: { for endpoints in W.endpoints(ready: [W.v1]) { try W.put(endpoints, in: store) } }, store: store, controller: controller)
     #expect(shrink == proxies.map(\.id))
     #expect(server.snapshot(for: W.client)?.cluster(named: "outbound|8080||\(W.serverHost)")?.endpoints == [W.v1])
+  }
+}
+
+/// The mesh CA gives each proxy its workload certificate in its snapshot, and renews it at
+/// half its life as a normal push.
+@Suite struct WorkloadCertificateTests {
+  typealias W = WalkthroughCluster
+
+  @Test func eachProxyGetsItsSPIFFECertificateWhichRotatesAtHalfItsLife() async throws {
+    let store = try W.store()
+    let server = MeshConfigServer()
+    let clock = Atomic<Int64>(Int64(time(nil)))
+    let certificates = WorkloadCertificates(authority: try CertificateAuthority.create(), now: { clock.load(ordering: .relaxed) })
+    let controller = MeshController(store: store, server: server, certificates: certificates)
+    server.setSnapshot(MeshCompiler(inputs: MeshInputs.load(from: store)).compile(for: W.client))
+    #expect(controller.recompile() == [W.client])  // the certificate is added
+
+    let first = try #require(server.snapshot(for: W.client)?.secret)
+    #expect(first.spiffeID == "spiffe://cluster.local/ns/grpc-sidecar/sa/default")
+    let info = try CertificateInfo(pem: first.certificateChainPEM)
+    #expect(info.subject.uris == [first.spiffeID])
+    #expect(info.serialNumber == first.serialNumber)
+    #expect(info.notAfter - clock.load(ordering: .relaxed) >= 86_000 && info.notAfter - clock.load(ordering: .relaxed) <= 86_400)
+    #expect(first.trustBundlePEM == certificates.authority.certificatePEM)
+    #expect(first.privateKeyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+    // proxy-config and /config_dump never show the key.
+    #expect(server.snapshot(for: W.client)?.redacted().secret?.privateKeyPEM == "[redacted]")
+
+    // Nothing changed: the same certificate, nothing pushed.
+    #expect(controller.recompile().isEmpty)
+    clock.add(6 * 3600, ordering: .relaxed)
+    #expect(controller.recompile().isEmpty)
+    // Past half its life: a new one, pushed.
+    clock.add(7 * 3600, ordering: .relaxed)
+    #expect(controller.recompile() == [W.client])
+    let second = try #require(server.snapshot(for: W.client)?.secret)
+    #expect(second.serialNumber != first.serialNumber)
+    #expect(second.spiffeID == first.spiffeID)
   }
 }

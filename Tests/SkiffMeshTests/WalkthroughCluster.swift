@@ -13,12 +13,14 @@ enum WalkthroughCluster {
   static let serverIP = "10.96.0.20"
   static let clientIP = "10.96.0.21"
   static let client = ProxyIdentity(namespace: namespace, name: "istio-grpc-client-5d9f7c-abcde")
+  /// What the servers' sidecars present: the namespace's default service account.
+  static let sidecarIdentity = "spiffe://cluster.local/ns/grpc-sidecar/sa/default"
   static let v1 = Endpoint(
     address: "10.244.0.11", port: 8080, pod: "grpc-sidecar/istio-grpc-server-v1-7d8f-aaaaa",
-    labels: ["app": "istio-grpc-server", "version": "v1"])
+    labels: ["app": "istio-grpc-server", "version": "v1"], peerIdentity: sidecarIdentity)
   static let v2 = Endpoint(
     address: "10.244.0.12", port: 8080, pod: "grpc-sidecar/istio-grpc-server-v2-6c5b-bbbbb",
-    labels: ["app": "istio-grpc-server", "version": "v2"])
+    labels: ["app": "istio-grpc-server", "version": "v2"], peerIdentity: sidecarIdentity)
   static let serverDestination = OriginalDestination(address: serverIP, port: 8080)
 
   static let examples: String = {

@@ -512,26 +512,13 @@ func plainRequest() -> HeaderBlock {
   }
 
   @Test func tcpPassthroughSplicesBothWaysWithHalfClose() async throws {
-    let echoServer = try await ServerBootstrap(group: group)
-      .childChannelOption(.allowRemoteHalfClosure, value: true)
-      .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoUntilEOF()) }
-      }
-      .bind(host: "127.0.0.1", port: 0).get()
+    let echoServer = try await startEchoServer(group: group)
     let endpoint = Endpoint(host: "127.0.0.1", port: echoServer.localAddress!.port!)
     let decider = ScriptedDecider(endpoints: [], connection: .passthrough(cluster: "outbound|6379||redis", endpoint: endpoint))
     try await withProxy(decider: decider, group: group) { engine, address, log in
-      let collected = Collected()
-      let client = try await ClientBootstrap(group: group)
-        .channelOption(.allowRemoteHalfClosure, value: true)
-        .channelInitializer { channel in
-          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
-        }
-        .connect(to: address).get()
-      try await client.writeAndFlush(ByteBuffer(string: "PING redis\r\n")).get()
-      try await client.close(mode: .output).get()  // half-close: the echo answers, then closes
-      #expect(try await eventually { collected.withLock { $0.eof } })
-      #expect(String(decoding: collected.withLock { $0.bytes }, as: UTF8.self) == "PING redis\r\n")
+      // Half-close: the echo answers, then closes.
+      let echoed = try await sendThenHalfClose("PING redis\r\n", to: address, group: group)
+      #expect(echoed == "PING redis\r\n")
       #expect(try await eventually { log.entries.count == 1 })
       #expect(log.entries.first?.bytesReceived == 12)
       #expect(log.entries.first?.bytesSent == 12)
@@ -539,6 +526,32 @@ func plainRequest() -> HeaderBlock {
     }
     try await echoServer.close()
   }
+}
+
+/// A TCP server on 127.0.0.1 that echoes what it reads and closes after the client's FIN.
+func startEchoServer(group: any EventLoopGroup) async throws -> any Channel {
+  try await ServerBootstrap(group: group)
+    .childChannelOption(.allowRemoteHalfClosure, value: true)
+    .childChannelInitializer { channel in
+      channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoUntilEOF()) }
+    }
+    .bind(host: "127.0.0.1", port: 0).get()
+}
+
+/// Connects to `address`, sends `text`, half-closes, and returns what came back before the
+/// connection ended (nil if it never ended).
+func sendThenHalfClose(_ text: String, to address: SocketAddress, group: any EventLoopGroup) async throws -> String? {
+  let collected = Collected()
+  let channel = try await ClientBootstrap(group: group)
+    .channelOption(.allowRemoteHalfClosure, value: true)
+    .channelInitializer { channel in
+      channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+    }
+    .connect(to: address).get()
+  try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+  try await channel.close(mode: .output).get()
+  guard try await eventually({ collected.withLock { $0.eof } }) else { return nil }
+  return String(decoding: collected.withLock { $0.bytes }, as: UTF8.self)
 }
 
 /// Echoes what it reads; when the client half-closes, flushes and closes.

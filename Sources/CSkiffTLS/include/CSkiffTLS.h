@@ -73,6 +73,10 @@ int skiff_tls_subject_get(X509 *cert, int nid, int index, char *buf, size_t len)
 int skiff_tls_san_count(X509 *cert, int type);
 /// The `index`th subjectAltName entry of `type` as text into `buf` (IPs printed); its length, or -1.
 int skiff_tls_san_get(X509 *cert, int type, int index, char *buf, size_t len);
+/// The serial number as upper-case hex into `buf`; its length, or -1.
+int skiff_tls_serial_hex(X509 *cert, char *buf, size_t len);
+/// notBefore (`which` 0) or notAfter (1) as seconds since the epoch; 0 when unreadable.
+long long skiff_tls_validity(X509 *cert, int which);
 
 // MARK: - Contexts
 

@@ -67,11 +67,25 @@ enum ProxyConfigSummary {
     var rows = [["CLUSTER", "LB", "ENDPOINTS"]]
     for cluster in snapshot["clusters"]?.arrayValue ?? [] {
       let endpoints = (cluster["endpoints"]?.arrayValue ?? []).map { e in
+        // Endpoints with a sidecar are dialed with mutual TLS (Istio's auto mTLS).
         "\(e["address"]?.stringValue ?? e["ip"]?.stringValue ?? "?"):\(e["port"]?.intValue ?? 0)"
+          + (e["peerIdentity"]?.stringValue != nil ? " (mTLS)" : "")
       }
       rows.append([cluster["name"]?.stringValue ?? "?", cluster["loadBalancer"]?.stringValue ?? cluster["lb"]?.stringValue ?? "",
                    endpoints.isEmpty ? "<none>" : endpoints.joined(separator: ",")])
     }
-    return out + TableRenderer.align(rows)
+    out += TableRenderer.align(rows)
+    // As `istioctl proxy-config secret` lists the workload certificate.
+    out += "\nSECRETS\n"
+    var secrets = [["RESOURCE NAME", "TYPE", "SERIAL NUMBER", "NOT AFTER", "IDENTITY"]]
+    if let secret = snapshot["secret"] {
+      secrets.append([
+        "default", "Cert Chain", secret["serialNumber"]?.stringValue ?? "?", secret["notAfter"]?.stringValue ?? "?",
+        secret["spiffeID"]?.stringValue ?? "?",
+      ])
+      secrets.append(["ROOTCA", "CA", "", "", ""])
+    }
+    if secrets.count == 1 { return out + "  <none>: the sidecar talks plaintext (no mesh certificate)\n" }
+    return out + TableRenderer.align(secrets)
   }
 }

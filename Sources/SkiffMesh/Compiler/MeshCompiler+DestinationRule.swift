@@ -31,6 +31,26 @@ struct ResolvedPolicy: Equatable {
   var loadBalancer: LoadBalancerPolicy = .roundRobin
   var outlierDetection: OutlierDetectionPolicy?
   var connectionPool = ConnectionPoolPolicy()
+  var tls = UpstreamTLSMode.auto
+}
+
+/// `trafficPolicy.tls.mode` as the mesh uses it for in-mesh destinations.
+enum UpstreamTLSMode: Equatable {
+  /// No `tls` (or a mode Skiff does not originate, `SIMPLE`/`MUTUAL`): Istio's auto mTLS,
+  /// mutual TLS to endpoints that have a sidecar and plaintext to the others.
+  case auto
+  /// `ISTIO_MUTUAL`: mutual TLS with mesh certificates to every endpoint.
+  case istioMutual
+  /// `DISABLE`: plaintext.
+  case disable
+
+  init(_ settings: ClientTLSSettings?) {
+    switch settings?.mode?.uppercased() {
+    case "ISTIO_MUTUAL": self = .istioMutual
+    case "DISABLE": self = .disable
+    default: self = .auto
+    }
+  }
 }
 
 /// Istio's `MergeTrafficPolicy`: a subset's policy takes each field from the subset when
@@ -65,14 +85,16 @@ enum TrafficPolicyResolution {
     var loadBalancer = policy.loadBalancer
     var connectionPool = policy.connectionPool
     var outlier = policy.outlierDetection
+    var tls = policy.tls
     if let level = policy.portLevelSettings?.first(where: { $0.port?.number.map { Int($0) } == port }) {
       loadBalancer = level.loadBalancer
       connectionPool = level.connectionPool
       outlier = level.outlierDetection
+      tls = level.tls
     }
     return ResolvedPolicy(
       loadBalancer: self.loadBalancer(loadBalancer), outlierDetection: outlier.map(outlierDetection),
-      connectionPool: self.connectionPool(connectionPool))
+      connectionPool: self.connectionPool(connectionPool), tls: UpstreamTLSMode(tls))
   }
 
   /// `simple`; consistent hashing is not implemented yet and falls back to round robin.

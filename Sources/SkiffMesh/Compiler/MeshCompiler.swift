@@ -87,6 +87,36 @@ public struct MeshCompiler: Sendable {
       || pod.metadata.annotations?["sidecar.istio.io/status"] != nil
   }
 
+  /// The SPIFFE ID of the pod's service account, which its sidecar's certificate carries.
+  public static func spiffeID(of pod: Pod, domain: String = "cluster.local") -> String {
+    let account = pod.spec.serviceAccountName.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+    return WorkloadSecret.spiffeID(trustDomain: domain, namespace: pod.metadata.namespace ?? "default", serviceAccount: account)
+  }
+
+  /// The SPIFFE ID of `proxy`'s pod, if the inputs have the pod.
+  public func spiffeID(of proxy: ProxyIdentity) -> String? {
+    podsByKey["\(proxy.namespace)/\(proxy.name)"].map { Self.spiffeID(of: $0, domain: domain) }
+  }
+
+  /// Endpoints as a cluster with TLS `mode` dials them: auto mTLS keeps the identity of
+  /// endpoints with a sidecar; `ISTIO_MUTUAL` expects one of pod endpoints without it too
+  /// (their handshake fails, as in Istio); `DISABLE` dials all in plaintext.
+  static func securing(_ endpoints: [Endpoint], _ mode: UpstreamTLSMode) -> [Endpoint] {
+    switch mode {
+    case .auto: return endpoints
+    case .disable: return endpoints.map { var e = $0; e.peerIdentity = nil; return e }
+    case .istioMutual:
+      return endpoints.map { endpoint in
+        var e = endpoint
+        if e.peerIdentity == nil, let pod = e.pod, let slash = pod.firstIndex(of: "/") {
+          // The pod has no sidecar: its default service account stands in (the handshake fails).
+          e.peerIdentity = WorkloadSecret.spiffeID(namespace: String(pod[..<slash]), serviceAccount: "default")
+        }
+        return e
+      }
+    }
+  }
+
   static func identity(_ pod: Pod) -> ProxyIdentity {
     ProxyIdentity(namespace: pod.metadata.namespace ?? "default", name: pod.metadata.name ?? "", ip: pod.status?.podIP)
   }
@@ -116,7 +146,8 @@ public struct MeshCompiler: Sendable {
         let (policy, subsetPolicies) = TrafficPolicyResolution.policies(of: rule?.object, port: number)
         clusters.append(
           Cluster(
-            service: host, port: number, protocol: proto, endpoints: endpoints, loadBalancer: policy.loadBalancer,
+            service: host, port: number, protocol: proto, endpoints: Self.securing(endpoints, policy.tls),
+            loadBalancer: policy.loadBalancer,
             outlierDetection: policy.outlierDetection, connectionPool: policy.connectionPool))
         for subset in rule?.object.spec?.subsets ?? [] {
           guard let name = subset.name, !name.isEmpty else { continue }
@@ -125,7 +156,7 @@ public struct MeshCompiler: Sendable {
           let subsetPolicy = subsetPolicies[name] ?? policy
           clusters.append(
             Cluster(
-              service: host, port: number, subset: name, protocol: proto, endpoints: selected,
+              service: host, port: number, subset: name, protocol: proto, endpoints: Self.securing(selected, subsetPolicy.tls),
               loadBalancer: subsetPolicy.loadBalancer, outlierDetection: subsetPolicy.outlierDetection,
               connectionPool: subsetPolicy.connectionPool))
         }
@@ -194,12 +225,16 @@ public struct MeshCompiler: Sendable {
       for address in subset.addresses ?? [] where !address.ip.isEmpty {
         var labels: [String: String] = [:]
         var podName: String?
+        var peerIdentity: String?
         if let ref = address.targetRef, ref.kind == nil || ref.kind == "Pod", let name = ref.name {
           let podNamespace = ref.namespace ?? namespace
           podName = "\(podNamespace)/\(name)"
-          labels = podsByKey[podNamespace + "/" + name]?.metadata.labels ?? [:]
+          if let pod = podsByKey[podNamespace + "/" + name] {
+            labels = pod.metadata.labels ?? [:]
+            if Self.hasSidecar(pod) { peerIdentity = Self.spiffeID(of: pod, domain: domain) }
+          }
         }
-        out.insert(Endpoint(address: address.ip, port: Int(match.port), pod: podName, labels: labels))
+        out.insert(Endpoint(address: address.ip, port: Int(match.port), pod: podName, labels: labels, peerIdentity: peerIdentity))
       }
     }
     return out.sorted()

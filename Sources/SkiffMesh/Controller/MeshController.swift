@@ -26,15 +26,24 @@ public final class MeshController: Sendable {
     /// Longest a burst may delay a push (Istio's PILOT_DEBOUNCE_MAX is 10 s).
     public var debounceMax: Duration
 
-    public init(debounceAfter: Duration = .milliseconds(10), debounceMax: Duration = .seconds(1)) {
+    /// How often certificates are checked for rotation (they are renewed at half their
+    /// 24-hour life; an hour late at most).
+    public var rotationCheck: Duration
+
+    public init(
+      debounceAfter: Duration = .milliseconds(10), debounceMax: Duration = .seconds(1), rotationCheck: Duration = .seconds(600)
+    ) {
       self.debounceAfter = debounceAfter
       self.debounceMax = debounceMax
+      self.rotationCheck = rotationCheck
     }
   }
 
   public let store: ObjectStore
   public let server: MeshConfigServer
   public let configuration: Configuration
+  /// The mesh CA's issuer; nil: snapshots carry no certificate and sidecars talk plaintext.
+  public let certificates: WorkloadCertificates?
   let logger: Logger
   private let state: Mutex<State>
 
@@ -48,11 +57,12 @@ public final class MeshController: Sendable {
 
   public init(
     store: ObjectStore, server: MeshConfigServer, configuration: Configuration = Configuration(),
-    logger: Logger = Logger(label: "skiff.mesh.controller")
+    certificates: WorkloadCertificates? = nil, logger: Logger = Logger(label: "skiff.mesh.controller")
   ) {
     self.store = store
     self.server = server
     self.configuration = configuration
+    self.certificates = certificates
     self.logger = logger
     var initial = State()
     initial.revision = store.revision
@@ -77,6 +87,14 @@ public final class MeshController: Sendable {
         for await _ in dirty {
           try await self.waitForQuiet()
           self.recompile()
+        }
+      }
+      if certificates != nil {
+        group.addTask {
+          while true {
+            try await Task.sleep(for: self.configuration.rotationCheck)
+            self.recompile()
+          }
         }
       }
       try await group.next()
@@ -129,7 +147,7 @@ public final class MeshController: Sendable {
     let compiler = MeshCompiler(inputs: inputs)
     var affected: [ProxyIdentity] = []
     for proxy in server.proxies {
-      let snapshot = compiler.compile(for: proxy)
+      let snapshot = snapshot(for: proxy, compiler: compiler)
       if server.snapshot(for: proxy)?.version != snapshot.version {
         server.setSnapshot(snapshot)
         affected.append(proxy)
@@ -148,13 +166,29 @@ public final class MeshController: Sendable {
     _ proxy: ProxyIdentity, socketPath: String, owner: (uid: UInt32, gid: UInt32)? = nil
   ) async throws {
     let inputs = state.withLock { $0.cache.inputs }
-    server.setSnapshot(MeshCompiler(inputs: inputs).compile(for: proxy))
+    server.setSnapshot(snapshot(for: proxy, compiler: MeshCompiler(inputs: inputs)))
     try await server.addProxy(proxy, socketPath: socketPath, owner: owner)
   }
 
   /// Closes the pod's socket.
   public func unregisterProxy(_ proxy: ProxyIdentity) {
     server.removeProxy(proxy)
+    certificates?.forget(proxy)
+  }
+
+  /// `proxy`'s snapshot with its workload certificate (Istio's SDS secret) when there is a
+  /// mesh CA and the proxy's pod is known. A certificate that cannot be issued is logged and
+  /// left out: the proxy keeps the one it has.
+  func snapshot(for proxy: ProxyIdentity, compiler: MeshCompiler) -> MeshSnapshot {
+    var snapshot = compiler.compile(for: proxy)
+    guard let certificates, let spiffeID = compiler.spiffeID(of: proxy) else { return snapshot }
+    do {
+      snapshot.secret = try certificates.secret(for: proxy, spiffeID: spiffeID)
+    } catch {
+      logger.error("could not issue \(proxy)'s mesh certificate for \(spiffeID): \(error); it keeps its current one")
+      snapshot.secret = server.snapshot(for: proxy)?.secret
+    }
+    return snapshot.versioned()
   }
 
   /// How many recompiles changed at least one proxy.

@@ -59,12 +59,17 @@ public struct Endpoint: Codable, Hashable, Sendable, Comparable {
   /// `<namespace>/<pod>` when the endpoint is a pod.
   public var pod: String?
   public var labels: [String: String]
+  /// The SPIFFE ID the endpoint's sidecar presents: set when connections to it use Istio
+  /// mutual TLS (the pod has a sidecar and no DestinationRule disables TLS: Istio's
+  /// auto-mTLS, endpoint label `tlsMode: istio`); nil for plaintext.
+  public var peerIdentity: String?
 
-  public init(address: String, port: Int, pod: String? = nil, labels: [String: String] = [:]) {
+  public init(address: String, port: Int, pod: String? = nil, labels: [String: String] = [:], peerIdentity: String? = nil) {
     self.address = address
     self.port = port
     self.pod = pod
     self.labels = labels
+    self.peerIdentity = peerIdentity
   }
 
   /// `10.244.0.5:8080`.

@@ -17,10 +17,13 @@ public struct MeshSnapshot: Codable, Equatable, Hashable, Sendable {
   public var routeTables: [RouteTable]
   /// Upstream clusters with their endpoints, referenced by routes and TCP listeners.
   public var clusters: [Cluster]
+  /// The workload's certificate and the mesh root for mutual TLS with other sidecars; nil
+  /// when the control plane has no mesh CA (connections then stay plaintext).
+  public var secret: WorkloadSecret?
 
   public init(
     version: String = "", proxy: ProxyIdentity, outbound: [OutboundListener] = [], inbound: [InboundListener] = [],
-    routeTables: [RouteTable] = [], clusters: [Cluster] = []
+    routeTables: [RouteTable] = [], clusters: [Cluster] = [], secret: WorkloadSecret? = nil
   ) {
     self.version = version
     self.proxy = proxy
@@ -28,6 +31,7 @@ public struct MeshSnapshot: Codable, Equatable, Hashable, Sendable {
     self.inbound = inbound
     self.routeTables = routeTables
     self.clusters = clusters
+    self.secret = secret
   }
 
   /// The cluster named `name`, if the snapshot has it.

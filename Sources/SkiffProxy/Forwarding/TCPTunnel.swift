@@ -23,6 +23,9 @@ final class TCPTunnel {
   var closed = false
   var downstreamHandler: SpliceHandler?
   var upstreamHandler: SpliceHandler?
+  /// Bytes the client sent before the upstream connection was there (a PERMISSIVE
+  /// listener reads the first ones to tell TLS from plaintext).
+  var early: [ByteBuffer] = []
 
   init(loop: ProxyLoop, downstream: any Channel, cluster: String, endpoint: Endpoint, info: DownstreamConnectionInfo) {
     self.loop = loop
@@ -41,13 +44,25 @@ final class TCPTunnel {
     loop.engine.stats.tcpConnection(cluster: cluster, opened: true)
     let upstreamSide = SpliceHandler(tunnel: self, isDownstream: false)
     upstreamHandler = upstreamSide
-    let bound = NIOLoopBound(upstreamSide, eventLoop: loop.eventLoop)
+    let tls = MutualTLSDialer(endpoint: endpoint, credentials: loop.engine.mutualTLS, http2: false)
+    let bound = NIOLoopBound((upstreamSide, self), eventLoop: loop.eventLoop)
     let bootstrap = ClientBootstrap(group: loop.eventLoop)
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelOption(.allowRemoteHalfClosure, value: true)
       .connectTimeout(loop.engine.configuration.connectTimeout.timeAmount)
       .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
+        channel.eventLoop.makeCompletedFuture {
+          let (side, tunnel) = bound.value
+          let stats = tunnel.loop.engine.stats, cluster = tunnel.cluster
+          try tls?.addHandlers(
+            to: channel, established: { stats.upstreamTLS(cluster: cluster, established: true) },
+            failed: { error in
+              stats.upstreamTLS(cluster: cluster, established: false)
+              tunnel.flags.insert(.upstreamConnectionFailure)
+              tunnel.failure = UpstreamPool.failureReason(error)
+            })
+          try channel.pipeline.syncOperations.addHandler(side)
+        }
       }
     let future: EventLoopFuture<any Channel>
     if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
@@ -63,6 +78,13 @@ final class TCPTunnel {
           channel.close(promise: nil)
           return
         }
+        if !early.isEmpty {
+          for bytes in early { channel.write(bytes, promise: nil) }
+          early.removeAll()
+          channel.flush()
+        }
+        // The client may have half-closed while the connection was being made.
+        if downstreamInputClosed { channel.close(mode: .output, promise: nil) }
         try? downstream.syncOptions?.setOption(.autoRead, value: true)
       case .failure(let error):
         flags.insert(.upstreamConnectionFailure)
@@ -120,7 +142,10 @@ final class SpliceHandler: ChannelDuplexHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let bytes = unwrapInboundIn(data)
     if isDownstream { tunnel.received += bytes.readableBytes } else { tunnel.sent += bytes.readableBytes }
-    guard let peer = tunnel.peer(of: self) else { return }
+    guard let peer = tunnel.peer(of: self) else {
+      if isDownstream { tunnel.early.append(bytes) }
+      return
+    }
     peer.write(bytes, promise: nil)
     wrote = true
     if !peer.isWritable {

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SkiffTLS
 
 /// One upstream HTTP/2 connection of a pool: carries many proxied streams at once.
 final class UpstreamConnection: HTTP2BatchDelegate {
@@ -15,6 +16,9 @@ final class UpstreamConnection: HTTP2BatchDelegate {
   var maxConcurrentStreams: Int
   var localAddress: String?
   var idleTimer: Scheduled<Void>?
+  /// Mutual TLS: the connection is ready once the peer's identity was checked, not when TCP
+  /// connected.
+  var awaitingTLS = false
 
   init(pool: UpstreamPool, settings: HTTP2Settings, allocator: ByteBufferAllocator) {
     self.pool = pool
@@ -28,9 +32,18 @@ final class UpstreamConnection: HTTP2BatchDelegate {
   }
 
   func http2ConnectionActive(_ handler: HTTP2ConnectionHandler) {
-    guard state == .connecting else { return }
-    state = .ready
     localAddress = handler.context?.channel.localAddress?.hostPort
+    guard state == .connecting, !awaitingTLS else { return }
+    state = .ready
+    pool.connectionReady(self)
+  }
+
+  /// The TLS handshake finished and the peer is who the mesh said.
+  func tlsEstablished() {
+    awaitingTLS = false
+    pool.loop.engine.stats.upstreamTLS(cluster: pool.cluster, established: true)
+    guard state == .connecting, handler.isOpen else { return }
+    state = .ready
     pool.connectionReady(self)
   }
 
@@ -189,12 +202,20 @@ final class UpstreamPool {
     let connection = UpstreamConnection(pool: self, settings: configuration.upstreamSettings, allocator: loop.allocator)
     connections.append(connection)
     loop.engine.stats.upstreamConnectionOpened(cluster: cluster)
-    let bound = NIOLoopBound(connection.handler, eventLoop: loop.eventLoop)
+    let tls = MutualTLSDialer(endpoint: endpoint, credentials: loop.engine.mutualTLS, http2: true)
+    connection.awaitingTLS = tls != nil
+    let bound = NIOLoopBound((connection, self), eventLoop: loop.eventLoop)
     let bootstrap = ClientBootstrap(group: loop.eventLoop)
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .connectTimeout(configuration.connectTimeout.timeAmount)
       .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
+        channel.eventLoop.makeCompletedFuture {
+          let (connection, pool) = bound.value
+          try tls?.addHandlers(
+            to: channel, established: { connection.tlsEstablished() },
+            failed: { _ in pool.loop.engine.stats.upstreamTLS(cluster: pool.cluster, established: false) })
+          try channel.pipeline.syncOperations.addHandler(connection.handler)
+        }
       }
     let future: EventLoopFuture<any Channel>
     if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
@@ -211,6 +232,7 @@ final class UpstreamPool {
 
   /// `%UPSTREAM_TRANSPORT_FAILURE_REASON%`-style text for a connect error.
   static func failureReason(_ error: any Error) -> String {
+    if let tls = error as? TLSError { return "TLS_error: \(tls.message)" }
     if let io = error as? IOError { return "delayed connect error: \(io.errnoCode)" }
     if let connect = error as? NIOConnectionError, let first = connect.connectionErrors.first {
       return failureReason(first.error)

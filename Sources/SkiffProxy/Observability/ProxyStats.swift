@@ -28,6 +28,9 @@ public final class ProxyStats: Sendable {
     public var connectionsActive: Int = 0
     public var connectFailures: UInt64 = 0
     public var connectionsDestroyedByRemote: UInt64 = 0
+    /// Mutual-TLS handshakes with endpoints that completed, and those that failed.
+    public var sslHandshakes: UInt64 = 0
+    public var sslConnectionErrors: UInt64 = 0
     var time = Histogram()
     /// `istio_requests_total` of requests routed to this cluster.
     var requestKinds = RequestKinds()
@@ -76,6 +79,10 @@ public final class ProxyStats: Sendable {
     var tcpConnections: [String: (opened: UInt64, closed: UInt64, sent: UInt64, received: UInt64)] = [:]
     var bufferedBytes = 0
     var bufferedBytesPeak = 0
+    /// Downstream connections of PERMISSIVE listeners by the client's SPIFFE ID ("" for
+    /// plaintext), and failed handshakes.
+    var inboundByPrincipal: [String: UInt64] = [:]
+    var inboundTLSErrors: UInt64 = 0
   }
 
   private let state = Mutex(State())
@@ -139,6 +146,26 @@ public final class ProxyStats: Sendable {
     }
   }
 
+  func upstreamTLS(cluster: String, established: Bool) {
+    state.withLock {
+      if established {
+        $0.clusters[cluster, default: Cluster()].sslHandshakes += 1
+      } else {
+        $0.clusters[cluster, default: Cluster()].sslConnectionErrors += 1
+      }
+    }
+  }
+
+  /// A connection on a PERMISSIVE listener: mutual TLS from `principal`, or plaintext (nil).
+  func inboundConnection(principal: String?) {
+    state.withLock { $0.inboundByPrincipal[principal ?? "", default: 0] += 1 }
+  }
+
+  func inboundTLSError() { state.withLock { $0.inboundTLSErrors += 1 } }
+
+  /// Connections of PERMISSIVE listeners by the client's SPIFFE ID; plaintext ones under "".
+  public var inboundConnections: [String: UInt64] { state.withLock { $0.inboundByPrincipal } }
+
   func bufferedBytesChanged(by delta: Int) {
     state.withLock {
       $0.bufferedBytes += delta
@@ -182,6 +209,8 @@ public final class ProxyStats: Sendable {
     perCluster("envoy_cluster_upstream_cx_active", "gauge") { String($0.connectionsActive) }
     perCluster("envoy_cluster_upstream_cx_connect_fail", "counter") { String($0.connectFailures) }
     perCluster("envoy_cluster_upstream_cx_destroy_remote", "counter") { String($0.connectionsDestroyedByRemote) }
+    perCluster("envoy_cluster_ssl_handshake", "counter") { String($0.sslHandshakes) }
+    perCluster("envoy_cluster_ssl_connection_error", "counter") { String($0.sslConnectionErrors) }
     family("envoy_cluster_upstream_rq_time", "histogram")
     for c in clusters {
       let h = s.clusters[c]!.time
@@ -226,6 +255,16 @@ public final class ProxyStats: Sendable {
       for (c, e) in s.tcpConnections.sorted(by: { $0.key < $1.key }) { out += "istio_tcp_sent_bytes_total{destination_cluster=\"\(label(c))\"} \(e.sent)\n" }
       family("istio_tcp_received_bytes_total", "counter")
       for (c, e) in s.tcpConnections.sorted(by: { $0.key < $1.key }) { out += "istio_tcp_received_bytes_total{destination_cluster=\"\(label(c))\"} \(e.received)\n" }
+    }
+    if !s.inboundByPrincipal.isEmpty || s.inboundTLSErrors > 0 {
+      // Istio's label names: `connection_security_policy` and `source_principal`.
+      family("skiff_proxy_inbound_connections_total", "counter")
+      for (principal, n) in s.inboundByPrincipal.sorted(by: { $0.key < $1.key }) {
+        let policy = principal.isEmpty ? "none" : "mutual_tls"
+        out += "skiff_proxy_inbound_connections_total{connection_security_policy=\"\(policy)\",source_principal=\"\(label(principal.isEmpty ? "unknown" : principal))\"} \(n)\n"
+      }
+      family("envoy_listener_ssl_connection_error", "counter")
+      out += "envoy_listener_ssl_connection_error{envoy_listener_address=\"virtualInbound\"} \(s.inboundTLSErrors)\n"
     }
     family("skiff_proxy_buffered_bytes", "gauge")
     out += "skiff_proxy_buffered_bytes \(s.bufferedBytes)\n"

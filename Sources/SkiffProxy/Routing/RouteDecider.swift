@@ -4,9 +4,13 @@ public import NIOCore
 public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
   public var host: String
   public var port: Int
-  public init(host: String, port: Int) {
+  /// The SPIFFE ID a sidecar there must present: connections to it use mutual TLS with the
+  /// engine's `mutualTLS` certificate. nil: plaintext.
+  public var peerIdentity: String?
+  public init(host: String, port: Int, peerIdentity: String? = nil) {
     self.host = host
     self.port = port
+    self.peerIdentity = peerIdentity
   }
   /// `127.0.0.1:8080` (IPv6 literals in brackets).
   public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

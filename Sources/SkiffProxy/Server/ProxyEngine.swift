@@ -28,6 +28,9 @@ public struct ProxyConfiguration: Sendable {
   /// Read the original destination of redirected connections (SO_ORIGINAL_DST), as an
   /// iptables-captured sidecar listener must; otherwise it is the listener's own address.
   public var useOriginalDestination = false
+  /// How long a PERMISSIVE listener waits for a client's first bytes before taking the
+  /// connection as plaintext (a server-first protocol sends nothing until it is greeted).
+  public var tlsDetectionTimeout: Duration = .seconds(1)
 
   public init() {}
 }
@@ -46,6 +49,14 @@ public final class ProxyEngine: Sendable {
   let group: any EventLoopGroup
   private let loops = Mutex<[ObjectIdentifier: NIOLoopBound<ProxyLoop>]>([:])
   private let listeners = Mutex<[any Channel]>([])
+  private let credentials = Mutex<MutualTLSCredentials?>(nil)
+
+  /// The certificate mutual TLS uses from now on (connections already up keep theirs); nil:
+  /// upstreams are dialed and downstreams accepted in plaintext only.
+  public var mutualTLS: MutualTLSCredentials? {
+    get { credentials.withLock { $0 } }
+    set { credentials.withLock { $0 = newValue } }
+  }
 
   public init(
     group: any EventLoopGroup, decider: any RouteDecider, configuration: ProxyConfiguration = ProxyConfiguration(),
@@ -60,8 +71,9 @@ public final class ProxyEngine: Sendable {
     self.logger = logger
   }
 
-  /// Listens on `host:port` (port 0 picks one); returns the bound address.
-  public func listen(host: String, port: Int) async throws -> SocketAddress {
+  /// Listens on `host:port` (port 0 picks one), taking TLS as `tls` says; returns the bound
+  /// address.
+  public func listen(host: String, port: Int, tls: DownstreamTLSMode = .none) async throws -> SocketAddress {
     let channel = try await ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -69,7 +81,7 @@ public final class ProxyEngine: Sendable {
       .childChannelOption(.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { [self] channel in
         channel.eventLoop.makeCompletedFuture {
-          try loop(for: channel.eventLoop).accept(channel)
+          try loop(for: channel.eventLoop).accept(channel, tls: tls)
         }
       }
       .bind(host: host, port: port)
@@ -130,7 +142,9 @@ final class ProxyLoop {
   func pool(cluster: String, endpoint: Endpoint) -> UpstreamPool {
     // Consecutive requests mostly go to the same pool: comparing two strings and a port is
     // cheaper than hashing them.
-    if let last = lastPool, last.endpoint.port == endpoint.port, last.endpoint.host == endpoint.host, last.cluster == cluster {
+    if let last = lastPool, last.endpoint.port == endpoint.port, last.endpoint.host == endpoint.host, last.cluster == cluster,
+      last.endpoint.peerIdentity == endpoint.peerIdentity
+    {
       return last
     }
     let key = PoolKey(cluster: cluster, endpoint: endpoint)
@@ -151,12 +165,30 @@ final class ProxyLoop {
     if lastPool === pool { lastPool = nil }
   }
 
-  /// Sets up a freshly accepted channel according to the decider.
-  func accept(_ channel: any Channel) throws {
+  /// Sets up a freshly accepted channel: on a PERMISSIVE listener with a certificate, once its
+  /// first bytes told TLS from plaintext; then according to the decider.
+  func accept(_ channel: any Channel, tls: DownstreamTLSMode) throws {
     let local = channel.localAddress
     let info = DownstreamConnectionInfo(
       remoteAddress: channel.remoteAddress, localAddress: local,
       originalDestination: engine.configuration.useOriginalDestination ? (OriginalDestination.read(channel) ?? local) : local)
+    guard case .permissive = tls, let credentials = engine.mutualTLS else {
+      return try proxy(channel, info: info)
+    }
+    let stats = engine.stats
+    let detector = TLSDetector(credentials: credentials, timeout: engine.configuration.tlsDetectionTimeout.timeAmount) {
+      [self] channel, tlsHandler in
+      if tlsHandler != nil {
+        try channel.pipeline.syncOperations.addHandler(DownstreamTLSObserver(stats: stats))
+      } else {
+        stats.inboundConnection(principal: nil)
+      }
+      try proxy(channel, info: info)
+    }
+    try channel.pipeline.syncOperations.addHandler(detector)
+  }
+
+  func proxy(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
     switch engine.decider.decideConnection(info) {
     case .reject:
       channel.close(promise: nil)
