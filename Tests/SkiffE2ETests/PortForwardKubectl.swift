@@ -3,7 +3,9 @@ import SkiffTestSupport
 import Testing
 
 /// `kubectl port-forward` (stock kubectl 1.32: SPDY/3.1 tunnelled in a WebSocket) to a gRPC
-/// server pod, called through the forwarded local port by the walkthrough's client.
+/// server pod, called through the forwarded local port by the walkthrough's client; to an app
+/// that listens only on its pod's 127.0.0.1 (the port is dialled inside the pod's network
+/// namespace, as the kubelet does); and to a port nothing listens on (the kubelet's error).
 @Suite(
   "kubectl port-forward",
   .enabled(if: getuid() == 0, "needs root: runs a real cluster (namespaces, iptables, containers)"),
@@ -45,6 +47,47 @@ struct PortForwardKubectl {
     }
   }
 
+  /// A pod whose app listens only on the pod's loopback: busybox httpd on 127.0.0.1:9000.
+  static let loopbackPod = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: loopback-only}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: busybox
+        command: ["sh", "-c", "mkdir -p /www && echo served on the pod loopback > /www/index.html && exec httpd -f -p 127.0.0.1:9000 -h /www"]
+    """
+
+  /// `GET /` over HTTP/1.0 to 127.0.0.1:`port`: the whole response, or nil if the
+  /// connection failed or closed with nothing.
+  static func httpGet(port: Int) -> String? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port)).bigEndian
+    address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    let request = Array("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
+    guard write(fd, request, request.count) == request.count else { return nil }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      guard n > 0 else { break }
+      out += buffer[0..<n]
+    }
+    return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+  }
+
   var greeterClient: String {
     URL(fileURLWithPath: SkiffCluster.binary).deletingLastPathComponent().appendingPathComponent("greeter-client").path
   }
@@ -58,6 +101,10 @@ struct PortForwardKubectl {
     _ = try await cluster.kubectl("create", "namespace", ns)
     let applied = try await cluster.kubectl("apply", "-n", ns, "-f", cluster.examples + "/istio-grpc-server.yaml")
     #expect(applied.status == 0, "\(applied.stderr)")
+    let loopbackFile = cluster.base + "/loopback-only.yaml"
+    try Self.loopbackPod.write(toFile: loopbackFile, atomically: true, encoding: .utf8)
+    let loopbackApplied = try await cluster.kubectl("apply", "-n", ns, "-f", loopbackFile)
+    #expect(loopbackApplied.status == 0, "\(loopbackApplied.stderr)")
     let pod = try await cluster.eventually("a running istio-grpc-server-v1 pod", timeout: .seconds(120)) { () -> String? in
       let rows = try await cluster.kubectl("get", "pod", "-n", ns, "--no-headers").lines
         .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
@@ -90,6 +137,28 @@ struct PortForwardKubectl {
     }
     await forward.stop()
 
+    // An app listening only on the pod's 127.0.0.1 is reached: the port is dialled from inside
+    // the pod's network namespace, not at the pod IP.
+    _ = try await cluster.eventually("pod loopback-only running", timeout: .seconds(120)) { () -> Bool? in
+      let row = try await cluster.kubectl("get", "pod", "-n", ns, "loopback-only", "--no-headers").lines.first?
+        .split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+      return row.map { $0[1] == "1/1" && $0[2] == "Running" } == true ? true : nil
+    }
+    let loopback = try Forward(cluster, ["-n", ns, "pod/loopback-only", ":9000"], name: "pf-loopback")
+    do {
+      let port = try await loopback.localPort(cluster)
+      // httpd may still be starting: the first connections can be refused inside the pod.
+      let response = try await cluster.eventually("the loopback-only app's answer", timeout: .seconds(30)) { () -> String? in
+        Self.httpGet(port: port).flatMap { $0.contains("served on the pod loopback") ? $0 : nil }
+      }
+      #expect(response.hasPrefix("HTTP/1.") && response.contains(" 200 "), "\(response)")
+      #expect(loopback.process.isRunning, "kubectl port-forward ended: \(SkiffCluster.readFile(loopback.stderr))")
+    } catch {
+      await loopback.stop()
+      throw error
+    }
+    await loopback.stop()
+
     // A port nothing listens on: the kubelet's error on the error stream, and kubectl gives up.
     let refused = try Forward(cluster, ["-n", ns, "pod/\(pod)", ":9999"], name: "pf-refused")
     do {
@@ -100,8 +169,10 @@ struct PortForwardKubectl {
         let err = SkiffCluster.readFile(refused.stderr)
         return err.contains("error forwarding port 9999 to pod") ? err : nil
       }
-      #expect(said.contains("failed to connect to"), "\(said)")
-      #expect(said.contains("connection refused"), "\(said)")
+      // containerd's words inside the kubelet's: localhost in the pod's namespace, both families.
+      #expect(said.contains("failed to connect to localhost:9999 inside namespace"), "\(said)")
+      #expect(said.contains("IPv4: dial tcp4 127.0.0.1:9999: connect: connection refused"), "\(said)")
+      #expect(said.contains("IPv6 dial tcp6 [::1]:9999: connect: connection refused"), "\(said)")
     } catch {
       await refused.stop()
       throw error

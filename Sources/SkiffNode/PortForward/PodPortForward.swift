@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 public import NIOCore
 public import NIOHTTP1
@@ -8,14 +5,17 @@ import NIOPosix
 public import NIOWebSocket
 public import SkiffAPI
 public import SkiffAPIServer
+import SkiffRuntime
 import SkiffStore
 
 /// `pods/portforward` as kubectl 1.30+ asks for it: a WebSocket with subprotocol
 /// `SPDY/3.1+portforward.k8s.io` that tunnels SPDY/3.1 (`PortForwardSession`).
 ///
-/// The pod's port is dialled at the pod IP from the node network namespace, where the daemon
-/// runs. So an app that listens only on 127.0.0.1 inside its pod is not reached (the kubelet
-/// dials inside the pod's network namespace); apps on 0.0.0.0 or the pod IP are.
+/// The pod's port is dialled as containerd dials it for the kubelet: `localhost:<port>` from
+/// inside the pod's network namespace (`NamespaceDial`), 127.0.0.1 and then ::1. So an app
+/// that listens only on the pod's loopback is reached, and in a pod with a sidecar the
+/// connection goes straight to the app: loopback is not captured by the sidecar's iptables
+/// rules, which a connection to the pod IP would be.
 ///
 /// Without the WebSocket (kubectl's SPDY fallback, or a plain request) the request gets an
 /// HTTP answer: the pod's NotFound, or 400 asking for the upgrade.
@@ -38,16 +38,16 @@ public final class PodPortForward: WebSocketSessionHandler, SubresourceHandler {
     return (parts[3], parts[5])
   }
 
-  /// The pod and its IP, or why not, worded as the API server and kubelet do.
-  func target(namespace: String, name: String) throws(Status) -> (Pod, String) {
+  /// The running pod, or why not, worded as the API server and kubelet do.
+  func target(namespace: String, name: String) throws(Status) -> Pod {
     guard let pod = context.registry.get(Pod.self, namespace: namespace, name: name) else {
       throw Status.notFound(GroupResource(group: "", resource: "pods"), name)
     }
-    guard pod.status?.phase == "Running", let ip = pod.status?.podIP, !ip.isEmpty else {
+    guard pod.status?.phase == "Running" else {
       throw Status.badRequest(
         "unable to forward port because pod is not running. Current status=\(pod.status?.phase ?? "Unknown")")
     }
-    return (pod, ip)
+    return pod
   }
 
   public func acceptedSubprotocol(for head: HTTPRequestHead) -> String? {
@@ -65,28 +65,34 @@ public final class PodPortForward: WebSocketSessionHandler, SubresourceHandler {
   }
 
   public func serve(_ head: HTTPRequestHead, _ channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>) async {
-    guard let (namespace, name) = Self.parse(head.uri), let (pod, ip) = try? target(namespace: namespace, name: name) else {
+    guard let (namespace, name) = Self.parse(head.uri), let pod = try? target(namespace: namespace, name: name) else {
       try? await channel.executeThenClose { _, _ in }
       return
     }
+    // The sandbox is the pod's uid; the kubelet names the pod by its sandbox id here.
     let uid = pod.metadata.uid ?? name
+    let runtime = context.runtime
     let session = PortForwardSession(
-      dial: { port in try await Self.dial(host: ip, port: port) },
-      failure: { port, error in
-        // The kubelet's wording (CRI streaming), with Go's dial error.
-        "error forwarding port \(port) to pod \(uid), uid : failed to connect to \(ip):\(port): dial tcp4 \(ip):\(port): connect: \(Self.reason(error))"
-      })
-    context.logger.debug("port-forward to pod \(namespace)/\(name) (\(ip))")
+      dial: { port in try await Self.dial(namespacePath: runtime.sandbox(id: uid)?.namespaces["net"], sandbox: uid, port: port) },
+      failure: { port, error in Self.failure(port: port, sandbox: uid, error) })
+    context.logger.debug("port-forward to pod \(namespace)/\(name) (sandbox \(uid))")
     try? await channel.executeThenClose { inbound, outbound in
       await PortForwardSession.serve(inbound: inbound, outbound: outbound, session: session)
     }
   }
 
-  static func dial(host: String, port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+  /// Connects to `localhost:port` inside the network namespace pinned at `namespacePath`
+  /// (nil: the sandbox is gone) and hands the socket to NIO.
+  static func dial(namespacePath: String?, sandbox: String, port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    guard let namespacePath else {
+      // containerd's words when the sandbox's namespace is closed.
+      throw NamespaceDial.Failure.namespace("network namespace for sandbox \"\(sandbox)\" is closed")
+    }
+    let fd = try await NamespaceDial.connect(namespacePath: namespacePath, port: port)
+    // From here NIO owns the descriptor; it is already non-blocking, which NIO would set.
+    return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .channelOption(.allowRemoteHalfClosure, value: true)
-      .connectTimeout(.seconds(10))
-      .connect(host: host, port: port) { channel in
+      .withConnectedSocket(fd) { channel in
         channel.eventLoop.makeCompletedFuture {
           try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -94,16 +100,20 @@ public final class PodPortForward: WebSocketSessionHandler, SubresourceHandler {
       }
   }
 
-  /// `connection refused`, as Go words an errno.
-  static func reason(_ error: any Error) -> String {
-    if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
-      return reason(first.error)
+  /// The error stream's text: the kubelet's wrapping (CRI streaming names the pod by its
+  /// sandbox id, with an empty uid) around containerd's `PortForward` error, whose dial
+  /// errors are Go's.
+  static func failure(port: Int, sandbox: String, _ error: any Error) -> String {
+    let cause: String
+    switch error {
+    case NamespaceDial.Failure.connect(let ipv4, let ipv6):
+      cause = "failed to connect to localhost:\(port) inside namespace \"\(sandbox)\", IPv4: \(ipv4) IPv6 \(ipv6) "
+    case NamespaceDial.Failure.namespace(let message):
+      cause = message
+    default:
+      cause = "\(error)"
     }
-    if let error = error as? IOError {
-      return String(cString: strerror(error.errnoCode)).lowercased()
-    }
-    if error is ChannelError { return "i/o timeout" }
-    return String(describing: error)
+    return "error forwarding port \(port) to pod \(sandbox), uid : \(cause)"
   }
 }
 
