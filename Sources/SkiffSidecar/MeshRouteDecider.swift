@@ -68,8 +68,10 @@ public final class MeshRouteDecider: RouteDecider {
       return .passthrough(cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort))
     }
     switch router.listener(for: destination) {
-    case .http:
-      return .http2
+    case .http(let listener):
+      // `http*` ports: HTTP/1.1 (or h2c by its preface) routed per request; gRPC and HTTP/2
+      // ports: HTTP/2 routed per stream.
+      return listener.protocol == .http ? .http1 : .http2
     case .tcp(_, let cluster):
       switch router.pickEndpoint(cluster: cluster, destination: destination) {
       case .endpoint(let endpoint):

@@ -11,7 +11,10 @@ import Testing
   .enabled(if: SkiffCluster.imagesDirectory != nil, "needs images: run scripts/build-images --data-dir .build-test-images (scripts/test does)"),
   .serialized)
 struct ServiceProxyBehaviours {
-  static let manifest = """
+  /// Two busybox httpd pods answering with their hostname, behind Service `web` (port 80,
+  /// named `portName` when given), and a `client` pod to run commands in.
+  static func webAndClient(portName: String? = nil) -> String {
+    """
     apiVersion: apps/v1
     kind: Deployment
     metadata: {name: web}
@@ -25,6 +28,7 @@ struct ServiceProxyBehaviours {
           - name: httpd
             image: busybox
             command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+            ports: [{containerPort: 8080}]
             readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
     ---
     apiVersion: v1
@@ -32,7 +36,19 @@ struct ServiceProxyBehaviours {
     metadata: {name: web}
     spec:
       selector: {app: web}
-      ports: [{port: 80, targetPort: 8080}]
+      ports: [{\(portName.map { "name: \($0), " } ?? "")port: 80, targetPort: 8080}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: client}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
+    """
+  }
+
+  static let manifest = webAndClient() + """
+
     ---
     apiVersion: v1
     kind: Service
@@ -58,13 +74,6 @@ struct ServiceProxyBehaviours {
     spec:
       selector: {app: solo}
       ports: [{port: 80, targetPort: 8080}]
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata: {name: client}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
     """
 
   @Test func spreadAffinityAndHairpin() async throws {

@@ -73,6 +73,7 @@ extension ConnectionDecision {
   var summary: String {
     switch self {
     case .http2: "http2"
+    case .http1: "http1"
     case .reject: "reject"
     case .passthrough(let cluster, let endpoint): "\(cluster) \(endpoint)"
     }

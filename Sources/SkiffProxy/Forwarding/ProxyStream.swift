@@ -493,8 +493,6 @@ final class ProxyStream {
       flags.insert(.upstreamRetryLimitExceeded)
     }
     let retried = attempts > 1
-    let before = "upstream connect error or disconnect/reset before headers. "
-    let prefix = retried ? before + "retried and the latest reset reason: " : before + "reset reason: "
     switch failure {
     case .retriableResponse(let headers, let trailers, _, _):
       // Out of retries: the client gets the upstream's own answer.
@@ -508,21 +506,22 @@ final class ProxyStream {
     case .connectFailure(let reason):
       flags.insert(.upstreamConnectionFailure)
       sendLocalReply(
-        LocalReply(
-          status: 503, body: prefix + "connection failure, transport failure reason: " + reason, flags: [],
-          details: "upstream_reset_before_response_started{connection_failure}"))
+        .resetBeforeHeaders(
+          reason: "connection failure, transport failure reason: " + reason,
+          details: "upstream_reset_before_response_started{connection_failure}", retried: retried))
     case .reset(let code):
       flags.insert(.upstreamRemoteReset)
       let reason = lastResetReason ?? "remote reset"
       sendLocalReply(
-        LocalReply(
-          status: 503, body: prefix + reason, flags: [],
-          details: "upstream_reset_before_response_started{\(code == .refusedStream ? "remote_refused_stream_reset" : "remote_reset")}"))
+        .resetBeforeHeaders(
+          reason: reason,
+          details: "upstream_reset_before_response_started{\(code == .refusedStream ? "remote_refused_stream_reset" : "remote_reset")}",
+          retried: retried))
     case .connectionTerminated:
       sendLocalReply(
-        LocalReply(
-          status: 503, body: prefix + "connection termination", flags: [],
-          details: "upstream_reset_before_response_started{connection_termination}"))
+        .resetBeforeHeaders(
+          reason: "connection termination", details: "upstream_reset_before_response_started{connection_termination}",
+          retried: retried))
     case .perTryTimeout:
       sendLocalReply(LocalReply.timeout)
     }

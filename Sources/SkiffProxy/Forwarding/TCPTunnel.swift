@@ -64,12 +64,7 @@ final class TCPTunnel {
           try channel.pipeline.syncOperations.addHandler(side)
         }
       }
-    let future: EventLoopFuture<any Channel>
-    if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
-      future = bootstrap.connect(to: address)
-    } else {
-      future = bootstrap.connect(host: endpoint.host, port: endpoint.port)
-    }
+    let future = bootstrap.connect(to: endpoint)
     future.assumeIsolated().whenComplete { [self] result in
       switch result {
       case .success(let channel):

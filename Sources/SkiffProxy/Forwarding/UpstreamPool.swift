@@ -217,12 +217,7 @@ final class UpstreamPool {
           try channel.pipeline.syncOperations.addHandler(connection.handler)
         }
       }
-    let future: EventLoopFuture<any Channel>
-    if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
-      future = bootstrap.connect(to: address)
-    } else {
-      future = bootstrap.connect(host: endpoint.host, port: endpoint.port)
-    }
+    let future = bootstrap.connect(to: endpoint)
     future.assumeIsolated().whenFailure { [self] error in
       guard connection.state == .connecting else { return }
       connection.state = .closed
@@ -300,5 +295,15 @@ final class UpstreamPool {
   /// Closes every connection (shutdown).
   func closeAll() {
     for connection in connections { connection.handler.close() }
+  }
+}
+
+extension ClientBootstrap {
+  /// Connects to an endpoint: an IP literal directly, a name through the resolver.
+  func connect(to endpoint: Endpoint) -> EventLoopFuture<any Channel> {
+    if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
+      return connect(to: address)
+    }
+    return connect(host: endpoint.host, port: endpoint.port)
   }
 }

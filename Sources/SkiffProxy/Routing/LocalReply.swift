@@ -56,6 +56,15 @@ public struct LocalReply: Sendable, Hashable {
   /// 503 (UO): too many requests waiting for an upstream connection.
   public static let overflow = LocalReply(status: 503, body: "upstream connect error or disconnect/reset before headers. reset reason: overflow", flags: .upstreamOverflow, details: "upstream_reset_before_response_started{overflow}")
 
+  /// 503 for an upstream that failed before sending response headers, in Envoy's words:
+  /// `upstream connect error or disconnect/reset before headers. [retried and the latest ]reset
+  /// reason: <reason>`.
+  public static func resetBeforeHeaders(reason: String, details: String, retried: Bool) -> LocalReply {
+    let before = "upstream connect error or disconnect/reset before headers. "
+    let prefix = retried ? before + "retried and the latest reset reason: " : before + "reset reason: "
+    return LocalReply(status: 503, body: prefix + reason, flags: [], details: details)
+  }
+
   /// Envoy's mapping of an HTTP status to a gRPC status for local replies.
   public static func grpcStatus(forHTTPStatus status: Int) -> Int {
     switch status {

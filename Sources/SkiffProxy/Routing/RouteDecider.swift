@@ -125,6 +125,9 @@ public enum RouteDecision: Sendable {
 public enum ConnectionDecision: Sendable {
   /// Terminate HTTP/2 (h2c prior knowledge) and route each stream.
   case http2
+  /// Terminate HTTP/1.1 and route each request (upstream HTTP/1.1); a client that opens with
+  /// the HTTP/2 preface gets `.http2` instead.
+  case http1
   /// Splice bytes to an upstream, both ways, with half-close (non-HTTP ports).
   case passthrough(cluster: String, endpoint: Endpoint)
   /// Close the connection at once (Envoy's NR for a connection without a filter chain).

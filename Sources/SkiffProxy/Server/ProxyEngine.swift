@@ -1,5 +1,6 @@
 public import Logging
 public import NIOCore
+import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -126,6 +127,8 @@ final class ProxyLoop {
   /// The pool `pool(cluster:endpoint:)` returned last (still in `pools`).
   var lastPool: UpstreamPool?
   var downstreams: [ObjectIdentifier: DownstreamConnection] = [:]
+  var http1Downstreams: [ObjectIdentifier: HTTP1DownstreamHandler] = [:]
+  var http1Pools: [PoolKey: HTTP1UpstreamPool] = [:]
   var tunnels: [ObjectIdentifier: TCPTunnel] = [:]
   var draining = false
 
@@ -197,12 +200,45 @@ final class ProxyLoop {
       tunnels[ObjectIdentifier(tunnel)] = tunnel
       try tunnel.start()
     case .http2:
-      let connection = DownstreamConnection(loop: self, info: info)
-      downstreams[ObjectIdentifier(connection)] = connection
-      engine.stats.downstreamConnection(opened: true)
-      try channel.pipeline.syncOperations.addHandler(connection.handler)
-      if draining { connection.drain(timeout: engine.configuration.drainTimeout) }
+      try serveHTTP2(channel, info: info)
+    case .http1:
+      try channel.pipeline.syncOperations.addHandler(HTTPVersionDetector { [self] channel, http2 in
+        if http2 { return try serveHTTP2(channel, info: info) }
+        let handler = HTTP1DownstreamHandler(loop: self, info: info)
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        http1Downstreams[ObjectIdentifier(handler)] = handler
+        engine.stats.downstreamConnection(opened: true)
+        if draining { handler.drain() }
+      })
     }
+  }
+
+  func serveHTTP2(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
+    let connection = DownstreamConnection(loop: self, info: info)
+    downstreams[ObjectIdentifier(connection)] = connection
+    engine.stats.downstreamConnection(opened: true)
+    try channel.pipeline.syncOperations.addHandler(connection.handler)
+    if draining { connection.drain(timeout: engine.configuration.drainTimeout) }
+  }
+
+  func http1Pool(cluster: String, endpoint: Endpoint) -> HTTP1UpstreamPool {
+    let key = PoolKey(cluster: cluster, endpoint: endpoint)
+    if let pool = http1Pools[key] { return pool }
+    let pool = HTTP1UpstreamPool(loop: self, cluster: cluster, endpoint: endpoint)
+    http1Pools[key] = pool
+    return pool
+  }
+
+  func removeHTTP1Pool(_ pool: HTTP1UpstreamPool) {
+    let key = PoolKey(cluster: pool.cluster, endpoint: pool.endpoint)
+    if http1Pools[key] === pool { http1Pools[key] = nil }
+  }
+
+  func http1DownstreamClosed(_ handler: HTTP1DownstreamHandler) {
+    guard http1Downstreams.removeValue(forKey: ObjectIdentifier(handler)) != nil else { return }
+    engine.stats.downstreamConnection(opened: false)
+    checkDrained()
   }
 
   func downstreamClosed(_ connection: DownstreamConnection) {
@@ -227,13 +263,15 @@ final class ProxyLoop {
     draining = true
     drainCompletion = completion
     for connection in downstreams.values { connection.drain(timeout: engine.configuration.drainTimeout) }
+    for handler in http1Downstreams.values { handler.drain() }
     checkDrained()
   }
 
   func checkDrained() {
-    guard draining, downstreams.isEmpty, let completion = drainCompletion else { return }
+    guard draining, downstreams.isEmpty, http1Downstreams.isEmpty, let completion = drainCompletion else { return }
     drainCompletion = nil
     for pool in pools.values { pool.closeAll() }
+    for pool in http1Pools.values { pool.closeAll() }
     for tunnel in tunnels.values { tunnel.close() }
     completion.succeed()
   }
