@@ -73,18 +73,38 @@ public final class MeshRouteDecider: RouteDecider {
       // ports: HTTP/2 routed per stream.
       return listener.protocol == .http ? .http1 : .http2
     case .tcp(_, let cluster):
-      switch router.pickEndpoint(cluster: cluster, destination: destination) {
-      case .endpoint(let endpoint):
-        // A spliced connection holds its endpoint for its whole life; least-request counts
-        // are per request, so the slot is given back at once.
-        router.requestFinished(cluster: cluster, endpoint: endpoint, outcome: nil)
-        return .passthrough(cluster: cluster, endpoint: Self.dataPlaneEndpoint(endpoint))
-      case .noCluster, .noHealthyUpstream:
-        logger.warning("connection to \(destination) refused: cluster \(cluster) has no healthy endpoint")
-        return .reject
-      }
+      return splice(to: cluster, destination: destination, router: router)
+    case .detect:
+      return .detect
     case .passthrough:
       return .passthrough(cluster: "PassthroughCluster", endpoint: SkiffProxy.Endpoint(host: destination.address, port: destination.port))
+    }
+  }
+
+  /// A sniffed connection that is not HTTP: spliced to an endpoint of the listener's TCP
+  /// cluster, as a declared TCP port is.
+  public func decideOpaqueConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision {
+    guard let router = router.value, let destination = Self.destination(of: connection) else { return .reject }
+    switch router.listener(for: destination) {
+    case .detect(_, let cluster), .tcp(_, let cluster):
+      return splice(to: cluster, destination: destination, router: router)
+    case .passthrough:
+      return .passthrough(cluster: "PassthroughCluster", endpoint: SkiffProxy.Endpoint(host: destination.address, port: destination.port))
+    case .http:
+      return .reject
+    }
+  }
+
+  func splice(to cluster: String, destination: OriginalDestination, router: SharedRouter) -> ConnectionDecision {
+    switch router.pickEndpoint(cluster: cluster, destination: destination) {
+    case .endpoint(let endpoint):
+      // A spliced connection holds its endpoint for its whole life; least-request counts
+      // are per request, so the slot is given back at once.
+      router.requestFinished(cluster: cluster, endpoint: endpoint, outcome: nil)
+      return .passthrough(cluster: cluster, endpoint: Self.dataPlaneEndpoint(endpoint))
+    case .noCluster, .noHealthyUpstream:
+      logger.warning("connection to \(destination) refused: cluster \(cluster) has no healthy endpoint")
+      return .reject
     }
   }
 

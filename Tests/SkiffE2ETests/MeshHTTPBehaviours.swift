@@ -11,7 +11,17 @@ import Testing
   .serialized)
 struct MeshHTTPBehaviours {
   let ns = "web-mesh"
-  static let manifest = ServiceProxyBehaviours.webAndClient(portName: "http")
+  /// Service `web` declares its port `http`; `web-auto` does not name it (sniffed).
+  static let manifest = ServiceProxyBehaviours.webAndClient(portName: "http") + """
+
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: web-auto}
+    spec:
+      selector: {app: web}
+      ports: [{port: 80, targetPort: 8080}]
+    """
   static let virtualService = """
     apiVersion: networking.istio.io/v1
     kind: VirtualService
@@ -30,12 +40,13 @@ struct MeshHTTPBehaviours {
   }
 
   /// Three requests written at once on one connection from the client pod, through its sidecar.
-  func pipelined(_ cluster: SkiffCluster, paths: [String]) async throws -> String {
+  func pipelined(_ cluster: SkiffCluster, paths: [String], service: String = "web") async throws -> String {
     var requests = ""
     for (i, path) in paths.enumerated() {
-      requests += "GET \(path) HTTP/1.1\\r\\nHost: web\\r\\n" + (i == paths.count - 1 ? "Connection: close\\r\\n" : "") + "\\r\\n"
+      requests += "GET \(path) HTTP/1.1\\r\\nHost: \(service)\\r\\n" + (i == paths.count - 1 ? "Connection: close\\r\\n" : "") + "\\r\\n"
     }
-    let result = try await cluster.skiff("exec", "-n", ns, "client", "-c", "main", "--", "sh", "-c", "printf '\(requests)' | nc -w 5 web 80")
+    let result = try await cluster.skiff(
+      "exec", "-n", ns, "client", "-c", "main", "--", "sh", "-c", "printf '\(requests)' | nc -w 5 \(service) 80")
     #expect(result.status == 0, "\(result.stderr)")
     return result.stdout
   }
@@ -71,6 +82,14 @@ struct MeshHTTPBehaviours {
     let log = try await cluster.skiff("logs", "-n", ns, "client", "-c", "istio-proxy")
     let lines = log.lines.filter { $0.contains("\"GET / HTTP/1.1\" 200 - via_upstream") && $0.contains(" outbound|80||web.\(ns).svc.cluster.local ") }
     #expect(lines.count >= 3, "\(log.lines.suffix(4))")
+
+    // A port without a protocol name is sniffed (Istio's auto detection): the same.
+    let sniffed = try await cluster.eventually("three answers through web-auto") { () -> [String]? in
+      let out = try await pipelined(cluster, paths: ["/", "/", "/"], service: "web-auto")
+      let answers = out.split(whereSeparator: \.isNewline).map(String.init).filter { webPods.contains($0) }
+      return answers.count == 3 ? answers : nil
+    }
+    #expect(Set(sniffed) == webPods, "one connection, both pods: \(sniffed)")
 
     // A VirtualService applies to HTTP/1.1 requests too: a fault abort on one path.
     let vsFile = cluster.base + "/vs.yaml"

@@ -105,7 +105,7 @@ import Testing
     var inputs = try W.inputs()
     var db = Service(
       metadata: ObjectMeta(name: "db", namespace: W.namespace),
-      spec: ServiceSpec(ports: [ServicePort(port: 5432, name: "postgres"), ServicePort(port: 53, name: "dns", protocol: "UDP")]))
+      spec: ServiceSpec(ports: [ServicePort(port: 5432, name: "tcp-postgres"), ServicePort(port: 53, name: "dns", protocol: "UDP")]))
     db.spec.clusterIP = "10.96.0.40"
     inputs.services.append(db)
     let snapshot = MeshCompiler(inputs: inputs).compile(for: W.client)
@@ -116,6 +116,23 @@ import Testing
     #expect(snapshot.outbound.filter { $0.address == "10.96.0.40" }.count == 1)  // UDP is not proxied
     let router = try Router(snapshot: snapshot)
     #expect(router.listener(for: OriginalDestination(address: "10.96.0.40", port: 5432)) == .tcp(listener, cluster: listener.tcpCluster!))
+  }
+
+  /// A port named nothing Istio knows is sniffed: the listener has both the HTTP route
+  /// table and the TCP cluster, and the router says to detect.
+  @Test func undeclaredPortsAreSniffed() throws {
+    var inputs = try W.inputs()
+    var web = Service(metadata: ObjectMeta(name: "web", namespace: W.namespace), spec: ServiceSpec(ports: [ServicePort(port: 80)]))
+    web.spec.clusterIP = "10.96.0.41"
+    inputs.services.append(web)
+    let snapshot = MeshCompiler(inputs: inputs).compile(for: W.client)
+    let listener = try #require(snapshot.outbound.first { $0.address == "10.96.0.41" })
+    #expect(listener.protocol == .auto)
+    #expect(listener.routeTable == "web.grpc-sidecar.svc.cluster.local:80")
+    #expect(listener.tcpCluster == "outbound|80||web.grpc-sidecar.svc.cluster.local")
+    #expect(snapshot.routeTable(named: "web.grpc-sidecar.svc.cluster.local:80")?.routes.map(\.name) == ["default"])
+    let router = try Router(snapshot: snapshot)
+    #expect(router.listener(for: OriginalDestination(address: "10.96.0.41", port: 80)) == .detect(listener, tcpCluster: listener.tcpCluster!))
   }
 
   @Test func onlyReadyAddressesBecomeEndpoints() throws {

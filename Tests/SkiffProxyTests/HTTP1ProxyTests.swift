@@ -266,4 +266,95 @@ final class HTTP1TestClient: Sendable {
     await upstream.stop()
   }
   let collected = Collected()
+
+  // MARK: Sniffed ports (Istio's protocol detection)
+
+  @Test func firstBytesTellHTTP2HTTP1AndTheRest() {
+    func sniff(_ text: String) -> SniffedProtocol? {
+      ProtocolDetector.sniff(ByteBuffer(string: text).readableBytesView)
+    }
+    #expect(sniff("GET /index.html HTTP/1.1\r\nHost: web\r\n") == .http1)
+    #expect(sniff("POST /x HTTP/1.0\n") == .http1)
+    #expect(sniff("CONNECT db:5432 HTTP/1.1\r\n") == .http1)
+    #expect(sniff("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") == .http2)
+    // Not enough yet to tell.
+    #expect(sniff("PRI * HT") == nil)
+    #expect(sniff("GE") == nil)
+    #expect(sniff("GET /long/path") == nil)
+    // Not HTTP.
+    #expect(sniff("get / HTTP/1.1\r\n") == .opaque)
+    #expect(sniff("PING\r\n") == .opaque)
+    #expect(sniff("GET / SPDY/3\r\n") == .opaque)
+    #expect(sniff("\u{16}\u{03}\u{01}\u{02}\u{00}") == .opaque)  // a TLS ClientHello
+  }
+
+  @Test func aSniffedPortRoutesHTTPPerRequestAndSplicesTheRest() async throws {
+    let a = try await HTTP1TestUpstream.start(name: "web-v1", group: group)
+    let b = try await HTTP1TestUpstream.start(name: "web-v2", group: group)
+    let h2 = try await TestUpstream.start(name: "h2", group: group)
+    let echo = try await startEchoServer(group: group)
+    let greeter = try await ServerBootstrap(group: group)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(GreetThenClose()) }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    var configuration = ProxyConfiguration()
+    configuration.protocolDetectionTimeout = .milliseconds(300)
+    let echoEndpoint = Endpoint(host: "127.0.0.1", port: echo.localAddress!.port!)
+
+    // HTTP/1.1: per request, alternating.
+    let decider = ScriptedDecider(
+      endpoints: [a.endpoint, b.endpoint], connection: .detect, opaque: .passthrough(cluster: "outbound|80||web", endpoint: echoEndpoint))
+    try await withProxy(decider: decider, configuration: configuration, group: group) { _, address, log in
+      let client = try await HTTP1TestClient.connect(to: address, group: group)
+      var served: [String] = []
+      for _ in 0..<4 { served.append(try await client.send(.GET, "/")?.headers.first(name: "x-upstream") ?? "?") }
+      #expect(served == ["web-v1", "web-v2", "web-v1", "web-v2"])
+      await client.close()
+      // Not HTTP: spliced to the TCP cluster, bytes read while sniffing included.
+      let echoed = try await sendThenHalfClose("PING redis\r\n", to: address, group: group)
+      #expect(echoed == "PING redis\r\n")
+      #expect(try await eventually { log.entries.contains { $0.upstreamCluster == "outbound|80||web" && $0.bytesSent == 12 } })
+    }
+    // HTTP/2 with prior knowledge.
+    try await withProxy(decider: ScriptedDecider(endpoints: [h2.endpoint], connection: .detect), configuration: configuration, group: group) {
+      _, address, _ in
+      let client = try await TestClient.connect(to: address, on: group.next())
+      let id = try await client.run { $0.send(plainRequest()) }
+      #expect(try await eventually { try await client.run { $0.responses[id]?.ended == true } })
+      #expect(try await client.run { $0.responses[id]?.headers?["x-upstream"] } == "h2")
+      try await client.run { $0.close() }
+    }
+    // A server-first protocol: the client says nothing, the greeting comes after the timeout.
+    let first = ScriptedDecider(
+      endpoints: [], connection: .detect,
+      opaque: .passthrough(cluster: "outbound|25||smtp", endpoint: Endpoint(host: "127.0.0.1", port: greeter.localAddress!.port!)))
+    try await withProxy(decider: first, configuration: configuration, group: group) { _, address, _ in
+      let collected = Collected()
+      let channel = try await ClientBootstrap(group: group)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+        }
+        .connect(to: address).get()
+      #expect(try await eventually { collected.withLock { $0.eof } })
+      #expect(String(decoding: collected.withLock { $0.bytes }, as: UTF8.self) == "220 smtp.example ESMTP ready\r\n")
+      try? await channel.close()
+    }
+    await a.stop()
+    await b.stop()
+    await h2.stop()
+    try await echo.close()
+    try await greeter.close()
+  }
+}
+
+/// A server-first protocol: greets, then closes.
+final class GreetThenClose: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+  func channelActive(context: ChannelHandlerContext) {
+    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "220 smtp.example ESMTP ready\r\n"))).whenComplete { _ in
+      context.close(promise: nil)
+    }
+  }
 }

@@ -25,11 +25,14 @@ final class ScriptedDecider: RouteDecider {
   let delay: Duration?
   /// Answer every request with this instead of forwarding it.
   let reply: LocalReply?
+  /// Where a sniffed connection that is not HTTP goes.
+  let opaque: ConnectionDecision
 
   init(
     endpoints: [Endpoint], timeout: Duration? = nil, retry: SkiffProxy.RetryPolicy = .none, connection: ConnectionDecision = .http2,
-    delay: Duration? = nil, reply: LocalReply? = nil
+    delay: Duration? = nil, reply: LocalReply? = nil, opaque: ConnectionDecision = .reject
   ) {
+    self.opaque = opaque
     inner = RoundRobinDecider(cluster: "outbound|8080||greeter.default.svc.cluster.local", endpoints: endpoints, timeout: timeout, retry: retry)
     connectionDecision = connection
     self.delay = delay
@@ -37,6 +40,7 @@ final class ScriptedDecider: RouteDecider {
   }
 
   func decideConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { connectionDecision }
+  func decideOpaqueConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { opaque }
   func decide(_ request: RequestHead, connection: DownstreamConnectionInfo) -> RouteDecision {
     if let reply { return .localReply(reply) }
     guard case .forward(var route) = inner.decide(request, connection: connection) else { return inner.decide(request, connection: connection) }

@@ -74,6 +74,7 @@ extension ConnectionDecision {
     switch self {
     case .http2: "http2"
     case .http1: "http1"
+    case .detect: "detect"
     case .reject: "reject"
     case .passthrough(let cluster, let endpoint): "\(cluster) \(endpoint)"
     }

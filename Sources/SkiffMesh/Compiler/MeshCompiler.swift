@@ -139,9 +139,9 @@ public struct MeshCompiler: Sendable {
       let rule = destinationRule(for: host, serviceNamespace: namespace, view: view)
       let virtualService = virtualService(for: host, serviceNamespace: namespace, view: view)
       for port in service.spec.ports ?? [] {
-        guard let proto = ServiceProtocol.select(name: port.name, appProtocol: port.appProtocol, transport: port.protocol)
-        else { continue }
         let number = Int(port.port)
+        guard let proto = ServiceProtocol.select(name: port.name, appProtocol: port.appProtocol, transport: port.protocol, port: number)
+        else { continue }
         let endpoints = endpoints(of: service, port: port)
         let (policy, subsetPolicies) = TrafficPolicyResolution.policies(of: rule?.object, port: number)
         clusters.append(
@@ -161,17 +161,15 @@ public struct MeshCompiler: Sendable {
               connectionPool: subsetPolicy.connectionPool))
         }
         for address in addresses {
-          if proto.isHTTP {
-            let tableName = "\(host):\(number)"
-            outbound.append(OutboundListener(address: address, port: number, protocol: proto, service: host, routeTable: tableName))
-          } else {
-            let cluster =
-              virtualService.flatMap { tcpCluster(of: $0, port: number, view: view) }
-              ?? ClusterName.outbound(port: number, subset: nil, service: host)
-            outbound.append(OutboundListener(address: address, port: number, protocol: proto, service: host, tcpCluster: cluster))
-          }
+          let table = proto.hasRouteTable ? "\(host):\(number)" : nil
+          let cluster =
+            proto.hasTCPCluster
+            ? virtualService.flatMap { tcpCluster(of: $0, port: number, view: view) }
+              ?? ClusterName.outbound(port: number, subset: nil, service: host) : nil
+          outbound.append(
+            OutboundListener(address: address, port: number, protocol: proto, service: host, routeTable: table, tcpCluster: cluster))
         }
-        if proto.isHTTP && !addresses.isEmpty {
+        if proto.hasRouteTable && !addresses.isEmpty {
           let routes =
             virtualService.map { httpRoutes(of: $0, service: service, port: number, view: view) }
             ?? [Self.defaultRoute(host: host, port: number)]
@@ -254,7 +252,7 @@ public struct MeshCompiler: Sendable {
         selector.allSatisfy({ labels[$0.key] == $0.value })
       else { continue }
       for port in service.spec.ports ?? [] {
-        guard let proto = ServiceProtocol.select(name: port.name, appProtocol: port.appProtocol, transport: port.protocol),
+        guard let proto = ServiceProtocol.select(name: port.name, appProtocol: port.appProtocol, transport: port.protocol, port: Int(port.port)),
           let target = Self.resolve(port.targetPort ?? .int(port.port), in: pod)
         else { continue }
         let number = Int(target)
@@ -265,7 +263,7 @@ public struct MeshCompiler: Sendable {
       for port in container.ports ?? [] where (port.protocol ?? "TCP").uppercased() == "TCP" {
         let number = Int(port.containerPort)
         if byPort[number] == nil {
-          let proto = ServiceProtocol.select(name: port.name, appProtocol: nil) ?? .tcp
+          let proto = ServiceProtocol.select(name: port.name, appProtocol: nil, port: number) ?? .tcp
           byPort[number] = InboundListener(port: number, protocol: proto)
         }
       }

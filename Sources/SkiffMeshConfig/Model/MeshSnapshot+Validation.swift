@@ -18,14 +18,15 @@ extension MeshSnapshot {
     let tables = Set(routeTables.map(\.name))
     for listener in outbound {
       if !(1...65535).contains(listener.port) { problems.append("listener \(listener.name): port \(listener.port) out of range") }
-      if listener.protocol.isHTTP {
-        guard let table = listener.routeTable else {
+      if listener.protocol.hasRouteTable {
+        if let table = listener.routeTable {
+          if !tables.contains(table) { problems.append("listener \(listener.name): route table \"\(table)\" not in snapshot") }
+        } else {
           problems.append("listener \(listener.name): \(listener.protocol.rawValue) listener without a route table")
-          continue
         }
-        if !tables.contains(table) { problems.append("listener \(listener.name): route table \"\(table)\" not in snapshot") }
-      } else if listener.tcpCluster == nil {
-        problems.append("listener \(listener.name): tcp listener without a cluster")
+      }
+      if listener.protocol.hasTCPCluster && listener.tcpCluster == nil {
+        problems.append("listener \(listener.name): \(listener.protocol.rawValue) listener without a cluster")
       }
     }
     for listener in inbound where !(1...65535).contains(listener.port) || !(1...65535).contains(listener.targetPort) {

@@ -4,6 +4,9 @@ public enum ListenerDecision: Sendable, Equatable {
   case http(OutboundListener)
   /// Proxy bytes to an endpoint of this cluster (`Router.pickEndpoint`).
   case tcp(OutboundListener, cluster: String)
+  /// Sniff the connection: HTTP is routed per request as `.http`, anything else goes to
+  /// `cluster` as `.tcp`.
+  case detect(OutboundListener, tcpCluster: String)
   /// No service has this address: connect to the original destination unchanged (Istio's
   /// `PassthroughCluster`, mesh default `ALLOW_ANY`).
   case passthrough

@@ -88,8 +88,11 @@ public struct Router: Sendable {
   /// How to handle an outbound connection to `destination`.
   public func listener(for destination: OriginalDestination) -> ListenerDecision {
     guard let listener = listeners[destination] else { return .passthrough }
-    if listener.protocol.isHTTP { return .http(listener) }
-    return .tcp(listener, cluster: listener.tcpCluster ?? "")
+    switch listener.protocol {
+    case .grpc, .http2, .http: return .http(listener)
+    case .tcp: return .tcp(listener, cluster: listener.tcpCluster ?? "")
+    case .auto: return .detect(listener, tcpCluster: listener.tcpCluster ?? "")
+    }
   }
 
   /// The inbound listener for a connection to the pod's `port`, if the pod serves it.

@@ -97,34 +97,99 @@ final class HTTP1DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandle
   }
 }
 
-/// The first handler of a connection to an HTTP/1.1 port: clients that open with the HTTP/2
-/// connection preface (h2c with prior knowledge) get HTTP/2, the others HTTP/1.1, as Envoy's
-/// `codec_type: AUTO` decides.
-final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler {
+/// What a connection's first bytes say it speaks.
+enum SniffedProtocol { case http2, http1, opaque }
+
+/// The first handler of a connection whose protocol is sniffed: waits for the client's first
+/// bytes, hands the channel to `proceed` with what they are, passes them on and leaves.
+/// - HTTP/2: the connection preface (`PRI * HTTP/2.0...`), h2c with prior knowledge.
+/// - HTTP/1: a request line, `METHOD SP target SP HTTP/1.x CRLF` (what Envoy's
+///   http_inspector accepts).
+/// - Anything else is opaque; so is silence for `timeout` (a server-first protocol), when
+///   there is a timeout. On a declared HTTP/1.1 port (`opaqueAllowed` false) opaque bytes go
+///   to the HTTP/1 codec, which answers 400.
+final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = ByteBuffer
   typealias InboundOut = ByteBuffer
 
   static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-  let proceed: (any Channel, _ http2: Bool) throws -> Void
+  /// A request line longer than this is not sniffed as HTTP (Envoy's inspector reads 8 KiB).
+  static let maxRequestLine = 8192
+  let opaqueAllowed: Bool
+  let timeout: TimeAmount?
+  let proceed: (any Channel, SniffedProtocol) throws -> Void
   var buffered: ByteBuffer?
+  var timer: Scheduled<Void>?
+  var decided = false
 
-  init(proceed: @escaping (any Channel, _ http2: Bool) throws -> Void) { self.proceed = proceed }
+  init(opaqueAllowed: Bool, timeout: TimeAmount?, proceed: @escaping (any Channel, SniffedProtocol) throws -> Void) {
+    self.opaqueAllowed = opaqueAllowed
+    self.timeout = timeout
+    self.proceed = proceed
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    guard let timeout, opaqueAllowed else { return }
+    let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+    timer = context.eventLoop.scheduleTask(in: timeout) {
+      let (detector, context) = bound.value
+      if detector.buffered == nil { detector.decide(context: context, .opaque) }
+    }
+  }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     var bytes = unwrapInboundIn(data)
     if buffered == nil { buffered = bytes } else { buffered!.writeBuffer(&bytes) }
-    let seen = buffered!.readableBytesView
-    let compared = min(seen.count, Self.preface.count)
-    let matches = seen.prefix(compared).elementsEqual(Self.preface.prefix(compared))
-    guard !matches || seen.count >= Self.preface.count else { return }  // undecided yet
+    if let sniffed = Self.sniff(buffered!.readableBytesView) {
+      decide(context: context, sniffed == .opaque && !opaqueAllowed ? .http1 : sniffed)
+    }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    timer?.cancel()
+    decided = true
+    context.fireChannelInactive()
+  }
+
+  /// What `bytes` are, or nil while they could still be either.
+  static func sniff(_ bytes: ByteBufferView) -> SniffedProtocol? {
+    let compared = min(bytes.count, preface.count)
+    if bytes.prefix(compared).elementsEqual(preface.prefix(compared)) {
+      return bytes.count >= preface.count ? .http2 : nil
+    }
+    // METHOD: one or more token characters (upper-case letters, `-`, `_`), then a space.
+    var index = bytes.startIndex
+    while index < bytes.endIndex, bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z")
+      || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "_")
+    {
+      index += 1
+    }
+    guard index < bytes.endIndex else { return bytes.count > 32 ? .opaque : nil }
+    guard index > bytes.startIndex, bytes[index] == UInt8(ascii: " ") else { return .opaque }
+    // The rest of the line must end in ` HTTP/1.0` or ` HTTP/1.1`.
+    guard let lf = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else {
+      return bytes.count > maxRequestLine ? .opaque : nil
+    }
+    let line = bytes[bytes.startIndex..<lf]
+    let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
+    let tail = Array(trimmed.suffix(9))
+    return tail == Array(" HTTP/1.1".utf8) || tail == Array(" HTTP/1.0".utf8) ? .http1 : .opaque
+  }
+
+  private func decide(context: ChannelHandlerContext, _ sniffed: SniffedProtocol) {
+    guard !decided else { return }
+    decided = true
+    timer?.cancel()
     do {
-      try proceed(context.channel, matches)
+      try proceed(context.channel, sniffed)
     } catch {
       context.close(promise: nil)
       return
     }
-    context.fireChannelRead(wrapInboundOut(buffered.take()!))
-    context.fireChannelReadComplete()
+    if let bytes = buffered.take() {
+      context.fireChannelRead(wrapInboundOut(bytes))
+      context.fireChannelReadComplete()
+    }
     context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
   }
 }

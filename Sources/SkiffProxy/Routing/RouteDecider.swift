@@ -128,6 +128,10 @@ public enum ConnectionDecision: Sendable {
   /// Terminate HTTP/1.1 and route each request (upstream HTTP/1.1); a client that opens with
   /// the HTTP/2 preface gets `.http2` instead.
   case http1
+  /// Sniff the first bytes (Istio's protocol detection): HTTP/2 preface → `.http2`, an
+  /// HTTP/1.x request line → `.http1`, anything else (or silence: a server-first protocol)
+  /// → `RouteDecider.decideOpaqueConnection`.
+  case detect
   /// Splice bytes to an upstream, both ways, with half-close (non-HTTP ports).
   case passthrough(cluster: String, endpoint: Endpoint)
   /// Close the connection at once (Envoy's NR for a connection without a filter chain).
@@ -169,6 +173,9 @@ public protocol RouteDecider: Sendable {
   /// How to handle a newly accepted downstream connection. Default: `.http2`.
   func decideConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision
 
+  /// Where a `.detect` connection that turned out not to be HTTP goes. Default: `.reject`.
+  func decideOpaqueConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision
+
   /// Where to send a request whose headers just arrived.
   func decide(_ request: RequestHead, connection: DownstreamConnectionInfo) -> RouteDecision
 
@@ -183,6 +190,8 @@ public protocol RouteDecider: Sendable {
 
 extension RouteDecider {
   public func decideConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { .http2 }
+
+  public func decideOpaqueConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision { .reject }
 
   public func retryEndpoint(for request: RequestHead, route: ForwardRoute, tried: [Endpoint], connection: DownstreamConnectionInfo) -> Endpoint? {
     var fallback: Endpoint?

@@ -32,6 +32,10 @@ public struct ProxyConfiguration: Sendable {
   /// How long a PERMISSIVE listener waits for a client's first bytes before taking the
   /// connection as plaintext (a server-first protocol sends nothing until it is greeted).
   public var tlsDetectionTimeout: Duration = .seconds(1)
+  /// How long a sniffed port waits for a client's first bytes before taking the connection
+  /// as TCP (Istio's `protocolDetectionTimeout` is 0, no timeout: server-first protocols on
+  /// unnamed ports hang there; here they get through after this).
+  public var protocolDetectionTimeout: Duration = .seconds(1)
 
   public init() {}
 }
@@ -192,26 +196,45 @@ final class ProxyLoop {
   }
 
   func proxy(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
-    switch engine.decider.decideConnection(info) {
+    let decision = engine.decider.decideConnection(info)
+    switch decision {
     case .reject:
       channel.close(promise: nil)
     case .passthrough(let cluster, let endpoint):
-      let tunnel = TCPTunnel(loop: self, downstream: channel, cluster: cluster, endpoint: endpoint, info: info)
-      tunnels[ObjectIdentifier(tunnel)] = tunnel
-      try tunnel.start()
+      try tunnel(channel, cluster: cluster, endpoint: endpoint, info: info)
     case .http2:
       try serveHTTP2(channel, info: info)
-    case .http1:
-      try channel.pipeline.syncOperations.addHandler(HTTPVersionDetector { [self] channel, http2 in
-        if http2 { return try serveHTTP2(channel, info: info) }
-        let handler = HTTP1DownstreamHandler(loop: self, info: info)
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-        try channel.pipeline.syncOperations.addHandler(handler)
-        http1Downstreams[ObjectIdentifier(handler)] = handler
-        engine.stats.downstreamConnection(opened: true)
-        if draining { handler.drain() }
-      })
+    case .http1, .detect:
+      let detect = if case .detect = decision { true } else { false }
+      let timeout = engine.configuration.protocolDetectionTimeout.timeAmount
+      try channel.pipeline.syncOperations.addHandler(
+        ProtocolDetector(opaqueAllowed: detect, timeout: timeout) { [self] channel, sniffed in
+          switch sniffed {
+          case .http2: try serveHTTP2(channel, info: info)
+          case .http1: try serveHTTP1(channel, info: info)
+          case .opaque:
+            switch engine.decider.decideOpaqueConnection(info) {
+            case .passthrough(let cluster, let endpoint): try tunnel(channel, cluster: cluster, endpoint: endpoint, info: info)
+            default: channel.close(promise: nil)
+            }
+          }
+        })
     }
+  }
+
+  func tunnel(_ channel: any Channel, cluster: String, endpoint: Endpoint, info: DownstreamConnectionInfo) throws {
+    let tunnel = TCPTunnel(loop: self, downstream: channel, cluster: cluster, endpoint: endpoint, info: info)
+    tunnels[ObjectIdentifier(tunnel)] = tunnel
+    try tunnel.start()
+  }
+
+  func serveHTTP1(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
+    let handler = HTTP1DownstreamHandler(loop: self, info: info)
+    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+    try channel.pipeline.syncOperations.addHandler(handler)
+    http1Downstreams[ObjectIdentifier(handler)] = handler
+    engine.stats.downstreamConnection(opened: true)
+    if draining { handler.drain() }
   }
 
   func serveHTTP2(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
