@@ -61,11 +61,14 @@ public final class MeshRouteDecider: RouteDecider {
       guard let listener = router.inboundListener(port: destination.port) else {
         return .passthrough(cluster: "InboundPassthroughCluster", endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: destination.port))
       }
-      // gRPC ports are terminated, so each inbound call is logged and counted (Istio's inbound
-      // listener); others are spliced to the application: an HTTP/1.1 httpGet probe from the
-      // node may arrive on an HTTP/2 port, and Skiff does not rewrite probes as Istio does.
-      if listener.protocol == .grpc { return .http2 }
-      return .passthrough(cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort))
+      // HTTP ports are terminated, so each inbound request is logged and counted (Istio's
+      // inbound listener); sniffed ports when they turn out to be HTTP; TCP ports are spliced.
+      switch listener.protocol {
+      case .grpc, .http2: return .http2
+      case .http: return .http1
+      case .auto: return .detect
+      case .tcp: return Self.toApplication(listener)
+      }
     }
     switch router.listener(for: destination) {
     case .http(let listener):
@@ -85,6 +88,10 @@ public final class MeshRouteDecider: RouteDecider {
   /// cluster, as a declared TCP port is.
   public func decideOpaqueConnection(_ connection: DownstreamConnectionInfo) -> ConnectionDecision {
     guard let router = router.value, let destination = Self.destination(of: connection) else { return .reject }
+    if connection.localAddress?.port == inboundPort {
+      guard let listener = router.inboundListener(port: destination.port) else { return .reject }
+      return Self.toApplication(listener)
+    }
     switch router.listener(for: destination) {
     case .detect(_, let cluster), .tcp(_, let cluster):
       return splice(to: cluster, destination: destination, router: router)
@@ -159,6 +166,11 @@ public final class MeshRouteDecider: RouteDecider {
       let endpoint = cluster.endpoints.first(where: { $0.address == outcome.endpoint.host && $0.port == outcome.endpoint.port })
     else { return }
     router.requestFinished(cluster: outcome.cluster, endpoint: endpoint, outcome: Self.upstreamOutcome(outcome.result))
+  }
+
+  /// An inbound connection spliced to the application on loopback.
+  static func toApplication(_ listener: InboundListener) -> ConnectionDecision {
+    .passthrough(cluster: listener.name, endpoint: SkiffProxy.Endpoint(host: "127.0.0.1", port: listener.targetPort))
   }
 
   // MARK: Conversions between the data plane's and the config model's types

@@ -82,6 +82,13 @@ struct MeshHTTPBehaviours {
     let log = try await cluster.skiff("logs", "-n", ns, "client", "-c", "istio-proxy")
     let lines = log.lines.filter { $0.contains("\"GET / HTTP/1.1\" 200 - via_upstream") && $0.contains(" outbound|80||web.\(ns).svc.cluster.local ") }
     #expect(lines.count >= 3, "\(log.lines.suffix(4))")
+    // The servers' sidecars terminate HTTP/1.1 inbound too: one log line per request.
+    var inbound = 0
+    for pod in webPods {
+      let serverLog = try await cluster.skiff("logs", "-n", ns, pod, "-c", "istio-proxy")
+      inbound += serverLog.lines.filter { $0.contains("\"GET / HTTP/1.1\" 200 - via_upstream") && $0.contains(" inbound|8080|| ") }.count
+    }
+    #expect(inbound >= 3)
 
     // A port without a protocol name is sniffed (Istio's auto detection): the same.
     let sniffed = try await cluster.eventually("three answers through web-auto") { () -> [String]? in

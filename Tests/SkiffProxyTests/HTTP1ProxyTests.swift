@@ -346,7 +346,71 @@ final class HTTP1TestClient: Sendable {
     try await echo.close()
     try await greeter.close()
   }
+  @Test func aWebSocketUpgradeBecomesATunnel() async throws {
+    let upstream = try await ServerBootstrap(group: group)
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UpgradeThenEcho()) }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    let endpoint = Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)
+    try await withProxy(decider: ScriptedDecider(endpoints: [endpoint], connection: .http1), group: group) { engine, address, log in
+      // The handshake and the first frame in one write: the bytes past the request must not be lost.
+      let handshake = "GET /chat HTTP/1.1\r\nHost: chat\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+      let collected = Collected()
+      let channel = try await ClientBootstrap(group: group)
+        .channelOption(.allowRemoteHalfClosure, value: true)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
+        }
+        .connect(to: address).get()
+      try await channel.writeAndFlush(ByteBuffer(string: handshake + "hello")).get()
+      #expect(try await eventually { String(decoding: collected.withLock { $0.bytes }, as: UTF8.self).hasSuffix("hello") })
+      // Then a second message, and the client's FIN ends the tunnel.
+      try await channel.writeAndFlush(ByteBuffer(string: " again")).get()
+      try await channel.close(mode: .output).get()
+      #expect(try await eventually { collected.withLock { $0.eof } })
+      let text = String(decoding: collected.withLock { $0.bytes }, as: UTF8.self)
+      #expect(text.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"), "\(text)")
+      #expect(text.lowercased().contains("upgrade: websocket"), "\(text)")
+      #expect(text.hasSuffix("\r\n\r\nhello again"), "\(text.debugDescription)")
+      #expect(try await eventually { log.entries.contains { $0.responseCode == 101 } })
+      #expect(log.entries.first { $0.responseCode == 101 }?.line.contains("\"GET /chat HTTP/1.1\" 101 - via_upstream") == true)
+      #expect(try await eventually { engine.stats.prometheusText().contains("istio_tcp_connections_closed_total") })
+    }
+    try await upstream.close()
+  }
 }
+
+/// An upstream that answers any request with 101 Switching Protocols, then echoes bytes (and
+/// closes after the client's FIN).
+final class UpgradeThenEcho: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+  var head = ""
+  var upgraded = false
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    var bytes = unwrapInboundIn(data)
+    if upgraded {
+      context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+      return
+    }
+    head += bytes.readString(length: bytes.readableBytes) ?? ""
+    let parts = head.split(separator: "\r\n\r\n", maxSplits: 1, omittingEmptySubsequences: false)
+    guard parts.count == 2 else { return }
+    let rest = String(parts[1])
+    upgraded = true
+    var reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    reply += rest
+    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply)), promise: nil)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if case .inputClosed? = event as? ChannelEvent { context.close(promise: nil) }
+  }
+}
+
 
 /// A server-first protocol: greets, then closes.
 final class GreetThenClose: ChannelInboundHandler {

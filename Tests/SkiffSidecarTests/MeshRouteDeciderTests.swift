@@ -161,6 +161,29 @@ struct MeshRouteDeciderTests {
     #expect(decider.decideConnection(try Fixture.inbound(port: 9000)).summary == "InboundPassthroughCluster 127.0.0.1:9000")
   }
 
+  /// Inbound, each port as its protocol says: HTTP terminated (per-request logs and stats),
+  /// undeclared sniffed, TCP spliced; a sniffed connection that is not HTTP goes to the app.
+  @Test func inboundHTTPIsTerminatedSniffedPortsDetectedAndTCPSpliced() throws {
+    let decider = MeshRouteDecider()
+    var snapshot = Fixture.snapshot()
+    snapshot.inbound = [
+      InboundListener(port: 8080, protocol: .grpc, targetPort: 8081), InboundListener(port: 8090, protocol: .http),
+      InboundListener(port: 9000, protocol: .auto), InboundListener(port: 5432, protocol: .tcp),
+    ]
+    try decider.update(to: snapshot.versioned())
+    #expect(decider.decideConnection(try Fixture.inbound(port: 8080)).summary == "http2")
+    #expect(decider.decideConnection(try Fixture.inbound(port: 8090)).summary == "http1")
+    #expect(decider.decideConnection(try Fixture.inbound(port: 9000)).summary == "detect")
+    #expect(decider.decideConnection(try Fixture.inbound(port: 5432)).summary == "inbound|5432|| 127.0.0.1:5432")
+    #expect(decider.decideOpaqueConnection(try Fixture.inbound(port: 9000)).summary == "inbound|9000|| 127.0.0.1:9000")
+    guard case .forward(let route) = decider.decide(Fixture.call, connection: try Fixture.inbound(port: 8090)) else {
+      Issue.record("an inbound HTTP request is forwarded")
+      return
+    }
+    #expect(route.cluster == "inbound|8090||")
+    #expect(route.endpoint == SkiffProxy.Endpoint(host: "127.0.0.1", port: 8090))
+  }
+
   @Test func noMatchingRouteIs404NRAndAMissingSubsetIs503NC() throws {
     let decider = MeshRouteDecider()
     let onlyOtherPath = [

@@ -14,6 +14,8 @@ final class HTTP1DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandle
   var context: ChannelHandlerContext?
   var exchange: HTTP1Exchange?
   var draining = false
+  /// NIO's HTTP/1 server handlers before this one, taken out on an upgrade.
+  var codec: [any RemovableChannelHandler & ChannelHandler] = []
 
   init(loop: ProxyLoop, info: DownstreamConnectionInfo) {
     self.loop = loop
@@ -88,6 +90,44 @@ final class HTTP1DownstreamHandler: ChannelDuplexHandler, RemovableChannelHandle
     guard exchange === finished else { return }
     exchange = nil
     setReading(true)
+  }
+
+  /// After a 101 Switching Protocols (WebSocket): both connections drop their HTTP/1
+  /// handlers and become a byte tunnel, with the bytes either side's decoder had read past
+  /// the handshake passed on.
+  func upgrade(to upstream: HTTP1UpstreamConnection, exchange: HTTP1Exchange) {
+    guard let context, let upstreamChannel = upstream.channel, let route = exchange.route, let endpoint = exchange.endpoint
+    else { return }
+    let channel = context.channel
+    context.flush()
+    upstream.pool.detach(upstream)
+    loop.http1DownstreamClosed(self)
+    self.exchange = nil
+    let tunnel = TCPTunnel(loop: loop, downstream: channel, cluster: route.cluster, endpoint: endpoint, info: info)
+    loop.tunnels[ObjectIdentifier(tunnel)] = tunnel
+    // After the current read: the upstream decoder is still passing on the 101's parts.
+    let codec = self.codec
+    let bound = NIOLoopBound((self, upstream, tunnel), eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      let (handler, upstream, tunnel) = bound.value
+      // The typed handlers first, then the splice handlers at the ends, then the codecs:
+      // the bytes the decoders read past the handshake go on to the splice handlers.
+      _ = channel.pipeline.syncOperations.removeHandler(handler)
+      if let typed = upstream.handler { _ = upstreamChannel.pipeline.syncOperations.removeHandler(typed) }
+      do {
+        try tunnel.adopt(upstream: upstreamChannel)
+      } catch {
+        tunnel.close()
+        return
+      }
+      // A decoder passes its leftover bytes on when it has left, outside a read: flush them.
+      for part in upstream.codec.reversed() {
+        upstreamChannel.pipeline.syncOperations.removeHandler(part).whenComplete { _ in channel.flush() }
+      }
+      for part in codec.reversed() {
+        channel.pipeline.syncOperations.removeHandler(part).whenComplete { _ in upstreamChannel.flush() }
+      }
+    }
   }
 
   /// Graceful shutdown: the request in progress finishes, then the connection closes.

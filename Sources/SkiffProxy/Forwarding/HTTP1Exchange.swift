@@ -44,8 +44,17 @@ final class HTTP1Exchange {
   var retryTimer: Scheduled<Void>?
   var finished = false
 
+  /// An `Upgrade` request (WebSocket): forwarded with its `Upgrade` and `Connection`
+  /// headers; a 101 answer turns both connections into a byte tunnel (Istio allows
+  /// WebSocket upgrades by default).
+  let upgrade: String?
+
   init(loop: ProxyLoop, downstream: HTTP1DownstreamHandler, request: HTTPRequestHead) {
     self.loop = loop
+    let connectionTokens = request.headers["connection"].flatMap { $0.split(separator: ",") }.map {
+      $0.trimmingCharacters(in: " \t").lowercased()
+    }
+    upgrade = connectionTokens.contains("upgrade") ? request.headers.first(name: "upgrade") : nil
     self.downstream = downstream
     self.request = request
     var headers = HeaderBlock(capacity: 256)
@@ -145,6 +154,11 @@ final class HTTP1Exchange {
     }
     upstream = connection
     var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri, headers: Self.forwarded(request.headers))
+    if let upgrade {
+      head.headers.add(name: "connection", value: "upgrade")
+      head.headers.add(name: "upgrade", value: upgrade)
+      connection.reusable = false
+    }
     if request.version.minor == 0, !head.headers.contains(name: "host") { head.headers.add(name: "host", value: self.head.authority) }
     channel.write(HTTPClientRequestPart.head(head), promise: nil)
     for chunk in body { channel.write(HTTPClientRequestPart.body(.byteBuffer(chunk)), promise: nil) }
@@ -168,6 +182,9 @@ final class HTTP1Exchange {
     switch part {
     case .head(let response):
       let code = Int(response.status.code)
+      if code == 101, upgrade != nil, let connection = upstream {
+        return switchProtocols(response, connection: connection)
+      }
       if code >= 100 && code < 200 { return }  // interim (100 Continue): the final one follows
       upstreamServiceTime = attemptStarted.millisecondsSince
       let policy = route!.retry
@@ -197,6 +214,26 @@ final class HTTP1Exchange {
       release()
       finish()
     }
+  }
+
+  /// The upstream accepted the upgrade: the 101 goes downstream, the request is logged, and
+  /// both connections become one tunnel.
+  func switchProtocols(_ response: HTTPResponseHead, connection: HTTP1UpstreamConnection) {
+    upstreamServiceTime = attemptStarted.millisecondsSince
+    responseStarted = true
+    responseDone = true
+    responseCode = 101
+    details = "via_upstream"
+    routeTimer?.cancel()
+    report(.response(status: 101, grpcStatus: nil))
+    var headers = Self.forwarded(response.headers)
+    headers.add(name: "connection", value: "upgrade")
+    if let value = response.headers.first(name: "upgrade") { headers.add(name: "upgrade", value: value) }
+    downstream.write(.head(HTTPResponseHead(version: request.version, status: .switchingProtocols, headers: headers)))
+    upstream = nil
+    let downstream = downstream
+    finish()
+    downstream.upgrade(to: connection, exchange: self)
   }
 
   func upstreamClosed() {

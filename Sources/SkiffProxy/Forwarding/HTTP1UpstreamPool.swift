@@ -13,6 +13,9 @@ final class HTTP1UpstreamConnection {
   var closed = false
   /// The last response said the connection may carry another request.
   var reusable = true
+  /// The HTTP/1 codec and the response handler, taken out when the connection is upgraded.
+  var codec: [any RemovableChannelHandler & ChannelHandler] = []
+  var handler: HTTP1UpstreamHandler?
 
   init(pool: HTTP1UpstreamPool) { self.pool = pool }
 
@@ -72,8 +75,14 @@ final class HTTP1UpstreamPool {
               pool.loop.engine.stats.upstreamTLS(cluster: pool.cluster, established: false)
               pool.failed(connection, reason: UpstreamPool.failureReason(error))
             })
-          try channel.pipeline.syncOperations.addHTTPClientHandlers()
-          try channel.pipeline.syncOperations.addHandler(HTTP1UpstreamHandler(connection: connection))
+          let codec: [any RemovableChannelHandler & ChannelHandler] = [
+            HTTPRequestEncoder(), ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes)),
+          ]
+          for part in codec { try channel.pipeline.syncOperations.addHandler(part) }
+          let handler = HTTP1UpstreamHandler(connection: connection)
+          connection.codec = codec
+          connection.handler = handler
+          try channel.pipeline.syncOperations.addHandler(handler)
         }
       }
     let future = bootstrap.connect(to: endpoint)
@@ -147,6 +156,14 @@ final class HTTP1UpstreamPool {
     if open.isEmpty { loop.removeHTTP1Pool(self) }
   }
 
+  /// The connection leaves the pool for good (an upgrade made it a tunnel).
+  func detach(_ connection: HTTP1UpstreamConnection) {
+    guard open.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+    connection.exchange = nil
+    loop.engine.stats.upstreamConnectionClosed(cluster: cluster, connectFailed: false, byRemote: false)
+    if open.isEmpty { loop.removeHTTP1Pool(self) }
+  }
+
   func closeAll() {
     for connection in open.values { connection.close() }
   }
@@ -154,7 +171,7 @@ final class HTTP1UpstreamPool {
 
 /// The pipeline end of an upstream HTTP/1.1 connection: passes response parts to the request
 /// using it.
-final class HTTP1UpstreamHandler: ChannelInboundHandler {
+final class HTTP1UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPClientResponsePart
   let connection: HTTP1UpstreamConnection
 

@@ -89,6 +89,23 @@ final class TCPTunnel {
     }
   }
 
+  /// Splices `downstream` with an upstream channel already connected (an upgraded HTTP/1.1
+  /// connection): its handlers go at the end of both pipelines.
+  func adopt(upstream channel: any Channel) throws {
+    let downstreamSide = SpliceHandler(tunnel: self, isDownstream: true)
+    let upstreamSide = SpliceHandler(tunnel: self, isDownstream: false)
+    downstreamHandler = downstreamSide
+    upstreamHandler = upstreamSide
+    upstream = channel
+    try? downstream.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+    try? channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+    try downstream.pipeline.syncOperations.addHandler(downstreamSide)
+    try channel.pipeline.syncOperations.addHandler(upstreamSide)
+    loop.engine.stats.tcpConnection(cluster: cluster, opened: true)
+    downstream.setAutoRead(true)
+    channel.setAutoRead(true)
+  }
+
   func peer(of handler: SpliceHandler) -> (any Channel)? { handler.isDownstream ? upstream : downstream }
 
   func inputClosed(_ handler: SpliceHandler) {

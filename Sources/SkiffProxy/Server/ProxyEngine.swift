@@ -230,7 +230,14 @@ final class ProxyLoop {
 
   func serveHTTP1(_ channel: any Channel, info: DownstreamConnectionInfo) throws {
     let handler = HTTP1DownstreamHandler(loop: self, info: info)
-    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+    // NIO's server pipeline, spelled out so an upgrade (WebSocket) can take the codec out
+    // again; the decoder then passes on the bytes it read past the request.
+    let codec: [any RemovableChannelHandler & ChannelHandler] = [
+      HTTPResponseEncoder(), ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)),
+      HTTPServerPipelineHandler(), HTTPServerProtocolErrorHandler(),
+    ]
+    for part in codec { try channel.pipeline.syncOperations.addHandler(part) }
+    handler.codec = codec
     try channel.pipeline.syncOperations.addHandler(handler)
     http1Downstreams[ObjectIdentifier(handler)] = handler
     engine.stats.downstreamConnection(opened: true)
