@@ -357,13 +357,7 @@ final class HTTP1TestClient: Sendable {
     try await withProxy(decider: ScriptedDecider(endpoints: [endpoint], connection: .http1), group: group) { engine, address, log in
       // The handshake and the first frame in one write: the bytes past the request must not be lost.
       let handshake = "GET /chat HTTP/1.1\r\nHost: chat\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
-      let collected = Collected()
-      let channel = try await ClientBootstrap(group: group)
-        .channelOption(.allowRemoteHalfClosure, value: true)
-        .channelInitializer { channel in
-          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
-        }
-        .connect(to: address).get()
+      let (channel, collected) = try await collectingClient(to: address, group: group)
       try await channel.writeAndFlush(ByteBuffer(string: handshake + "hello")).get()
       #expect(try await eventually { String(decoding: collected.withLock { $0.bytes }, as: UTF8.self).hasSuffix("hello") })
       // Then a second message, and the client's FIN ends the tunnel.

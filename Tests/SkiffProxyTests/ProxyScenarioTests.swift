@@ -542,9 +542,8 @@ func startEchoServer(group: any EventLoopGroup) async throws -> any Channel {
     .bind(host: "127.0.0.1", port: 0).get()
 }
 
-/// Connects to `address`, sends `text`, half-closes, and returns what came back before the
-/// connection ended (nil if it never ended).
-func sendThenHalfClose(_ text: String, to address: SocketAddress, group: any EventLoopGroup) async throws -> String? {
+/// A raw TCP client to `address` that allows half-closure and collects what it reads.
+func collectingClient(to address: SocketAddress, group: any EventLoopGroup) async throws -> (any Channel, Collected) {
   let collected = Collected()
   let channel = try await ClientBootstrap(group: group)
     .channelOption(.allowRemoteHalfClosure, value: true)
@@ -552,6 +551,13 @@ func sendThenHalfClose(_ text: String, to address: SocketAddress, group: any Eve
       channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(into: collected)) }
     }
     .connect(to: address).get()
+  return (channel, collected)
+}
+
+/// Connects to `address`, sends `text`, half-closes, and returns what came back before the
+/// connection ended (nil if it never ended).
+func sendThenHalfClose(_ text: String, to address: SocketAddress, group: any EventLoopGroup) async throws -> String? {
+  let (channel, collected) = try await collectingClient(to: address, group: group)
   try await channel.writeAndFlush(ByteBuffer(string: text)).get()
   try await channel.close(mode: .output).get()
   guard try await eventually({ collected.withLock { $0.eof } }) else { return nil }

@@ -220,16 +220,6 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
     guard !decided else { return }
     decided = true
     timer?.cancel()
-    do {
-      try proceed(context.channel, sniffed)
-    } catch {
-      context.close(promise: nil)
-      return
-    }
-    if let bytes = buffered.take() {
-      context.fireChannelRead(wrapInboundOut(bytes))
-      context.fireChannelReadComplete()
-    }
-    context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    handOver(context: context, buffered: &buffered) { try proceed(context.channel, sniffed) }
   }
 }

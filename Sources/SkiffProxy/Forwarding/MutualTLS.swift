@@ -148,7 +148,7 @@ final class TLSDetector: ChannelInboundHandler, RemovableChannelHandler {
     guard !decided else { return }
     decided = true
     timer?.cancel()
-    do {
+    handOver(context: context, buffered: &buffered) {
       var handler: TLSHandler?
       if tls {
         let server = try TLSHandler(tlsContext: credentials.server)
@@ -156,6 +156,17 @@ final class TLSDetector: ChannelInboundHandler, RemovableChannelHandler {
         handler = server
       }
       try proceed(context.channel, handler)
+    }
+  }
+}
+
+extension ChannelInboundHandler where Self: RemovableChannelHandler, InboundOut == ByteBuffer {
+  /// The end of a first-bytes detector: `setUp` puts the handlers that take over behind it
+  /// (the connection closes if it throws), the bytes it held back go on to them, and it leaves
+  /// the pipeline.
+  func handOver(context: ChannelHandlerContext, buffered: inout ByteBuffer?, setUp: () throws -> Void) {
+    do {
+      try setUp()
     } catch {
       context.close(promise: nil)
       return
