@@ -148,8 +148,26 @@ struct WalkthroughKubectl {
     #expect(restarted.stdout == "deployment.apps/istio-grpc-server-v2 restarted\n", "\(restarted.stderr)")
     let rolled = try await cluster.kubectl("rollout", "status", "deploy/istio-grpc-server-v2", "-n", a, "--timeout=120s")
     #expect(rolled.stdout.hasSuffix("deployment \"istio-grpc-server-v2\" successfully rolled out\n"), "\(rolled.stdout)\(rolled.stderr)")
+    // Field managers as kube-apiserver records them: client-side apply's Update entry, shown
+    // only with --show-managed-fields.
+    let managed = try await cluster.kubectl(
+      "get", "deploy", "istio-grpc-server-v1", "-n", a, "-o", "yaml", "--show-managed-fields")
+    #expect(managed.stdout.contains("manager: kubectl-client-side-apply\n    operation: Update\n"), "\(managed.stdout)\(managed.stderr)")
+    let hidden = try await cluster.kubectl("get", "deploy", "istio-grpc-server-v1", "-n", a, "-o", "yaml")
+    #expect(!hidden.stdout.contains("managedFields"), "\(hidden.stdout)")
     let serverSide = try await cluster.kubectl("apply", "--server-side", "-n", a, "-f", cluster.examples + "/istio-grpc-server.yaml")
     #expect(serverSide.stdout.contains("deployment.apps/istio-grpc-server-v1 serverside-applied"), "\(serverSide.stderr)")
+    // v1 went from client-side to server-side apply (kubectl moved the fields to its applier
+    // entry); v2's replicas were set by `kubectl scale` since, so applying the file's count
+    // is a conflict, as on a real cluster.
+    #expect(!serverSide.stderr.contains("istio-grpc-server-v1"), "\(serverSide.stderr)")
+    #expect(serverSide.stderr.contains(
+      #"Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas"#),
+      "\(serverSide.stderr)")
+    let migrated = try await cluster.kubectl(
+      "get", "deploy", "istio-grpc-server-v1", "-n", a, "-o", "yaml", "--show-managed-fields")
+    #expect(migrated.stdout.contains("manager: kubectl\n    operation: Apply\n"), "\(migrated.stdout)")
+    #expect(!migrated.stdout.contains("kubectl-client-side-apply"), "\(migrated.stdout)")
     let explain = try await cluster.kubectl("explain", "virtualservice.spec.http")
     #expect(explain.stdout.contains("FIELDS:") && explain.stdout.contains("route"), "\(explain.stdout)\(explain.stderr)")
     let slices = try await cluster.kubectl("describe", "service", "istio-grpc-server", "-n", a)

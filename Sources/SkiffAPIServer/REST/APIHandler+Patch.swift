@@ -33,11 +33,10 @@ extension APIHandler {
 extension APIHandler {
   /// `application/apply-patch+yaml` (`kubectl apply --server-side`): creates the object when
   /// it does not exist, else merges the configuration with field ownership
-  /// (``ServerSideApply``); a conflict with another applier is a 409 unless `force=true`.
+  /// (``ServerSideApply``); a conflict with another manager is a 409 unless `force=true`.
+  /// The `fieldManager` parameter is checked by then.
   func serverSideApply(_ context: RequestContext, name: String, subresource: String?) throws -> (WriteResult, created: Bool) {
-    guard let manager = context.request.queryValue("fieldManager"), !manager.isEmpty else {
-      throw Status.badRequest("PATCH \(context.request.path): fieldManager is required for apply requests")
-    }
+    let manager = context.request.queryValue("fieldManager") ?? ""
     let documents: [YAMLDocument]
     do {
       documents = try YAML.parseStream(bytes: context.request.bodyBytes)
@@ -56,12 +55,17 @@ extension APIHandler {
     if let given = applied.value(at: ["metadata", "name"])?.stringValue, given != name {
       throw Status.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
     }
+    // The live object's entries are the server's: an apply configuration has none.
+    if let managed = applied.value(at: ["metadata", "managedFields"]), !managed.isNull {
+      throw Status.badRequest("metadata.managedFields must be nil")
+    }
     let keys = MergeKeys.for(group: info.group, kind: info.kind) ?? MergeKeys()
     let force = context.request.queryFlag("force")
     let time = Timestamp.now().wholeSeconds.rfc3339
     func outcome(_ live: JSONValue?) throws(Status) -> ServerSideApply.Outcome {
       do {
-        return try ServerSideApply.apply(applied, to: live, manager: manager, force: force, keys: keys, time: time)
+        return try ServerSideApply.apply(
+          applied, to: live, manager: manager, force: force, keys: keys, time: time, hasStatus: info.hasStatus)
       } catch {
         throw error.status
       }

@@ -30,8 +30,10 @@ extension APIHandler {
         throw Status.conflict(context.info.groupResource, name,
           "the object has been modified; please apply your changes to the latest version and try again")
       }
+      var options = context.writeOptions
+      options.fieldManager?.subresource = "scale"
       let result = try registry.update(
-        context.info, namespace: context.namespace, name: name, options: context.writeOptions
+        context.info, namespace: context.namespace, name: name, options: options
       ) { object throws(Status) in
         var object = object
         object.setValue(.int(replicas), at: ["spec", "replicas"])

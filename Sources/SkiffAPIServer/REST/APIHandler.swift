@@ -106,7 +106,10 @@ public final class APIHandler: HTTPRequestHandler {
       throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
     }
     if path.subresource == "scale", Self.hasScale(info), let name = path.name {
-      return try scale(RequestContext(request: request, info: info, version: path.version, namespace: namespace), name: name)
+      let context = RequestContext(request: request, info: info, version: path.version, namespace: namespace)
+      if request.method == .PUT { try context.validateWriteParameters("UpdateOptions") }
+      if request.method == .PATCH { try context.validateWriteParameters("PatchOptions") }
+      return try scale(context, name: name)
     }
     if let sub = path.subresource, sub != "status" {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
@@ -129,16 +132,20 @@ public final class APIHandler: HTTPRequestHandler {
       }
       return context.respond(.ok, stored: object)
     case (.POST, nil):
+      try context.validateWriteParameters("CreateOptions")
       let body = try context.bodyJSON()
       let result = try registry.create(info, namespace: namespace, body: body, options: context.writeOptions)
       return context.respond(.created, stored: result.object, warnings: result.warnings)
     case (.PUT, let name?):
+      try context.validateWriteParameters("UpdateOptions")
       let body = try context.bodyJSON()
       let result = try registry.update(
         info, namespace: namespace, name: name, body: body, subresource: path.subresource, options: context.writeOptions)
       return context.respond(.ok, stored: result.object, warnings: result.warnings)
     case (.PATCH, let name?):
-      if PatchType(contentType: request.headers["Content-Type"].first ?? "") == .applyYAML {
+      let apply = PatchType(contentType: request.headers["Content-Type"].first ?? "") == .applyYAML
+      try context.validateWriteParameters("PatchOptions", apply: apply)
+      if apply {
         let (result, created) = try serverSideApply(context, name: name, subresource: path.subresource)
         return context.respond(created ? .created : .ok, stored: result.object, warnings: result.warnings)
       }

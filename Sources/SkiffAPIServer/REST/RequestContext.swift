@@ -21,7 +21,32 @@ struct RequestContext {
 
   var writeOptions: WriteOptions {
     let validation = request.queryValue("fieldValidation").flatMap(WriteOptions.FieldValidation.init(rawValue:)) ?? .warn
-    return WriteOptions(fieldValidation: validation, dryRun: request.queryValue("dryRun") == "All")
+    return WriteOptions(
+      fieldValidation: validation, dryRun: request.queryValue("dryRun") == "All",
+      fieldManager: WriteOptions.FieldManager(fieldManager, apiVersion: apiVersion))
+  }
+
+  /// The manager of this write (kube-apiserver's `managerOrUserAgent`): the `fieldManager`
+  /// parameter, else the user agent's first token (`kubectl`, `Go-http-client`).
+  var fieldManager: String {
+    ManagedFields.managerName(fieldManager: request.queryValue("fieldManager"), userAgent: request.headers["User-Agent"].first)
+  }
+
+  /// The checks of `CreateOptions`, `UpdateOptions` and `PatchOptions` on the parameters
+  /// (`ValidatePatchOptions`): an apply needs a `fieldManager`, only an apply may `force`,
+  /// and a `fieldManager` is at most 128 printable bytes. `kind` names the options.
+  func validateWriteParameters(_ kind: String, apply: Bool = false) throws(Status) {
+    var errors: [FieldError] = []
+    let manager = request.queryValue("fieldManager") ?? ""
+    if kind == "PatchOptions" {
+      if apply && manager.isEmpty {
+        errors.append(.required("fieldManager", "is required for apply patch"))
+      } else if !apply && request.queryValue("force") != nil {
+        errors.append(.forbidden("force", "may not be specified for non-apply patch"))
+      }
+    }
+    errors += ManagedFields.validateFieldManager(manager, field: "fieldManager")
+    if !errors.isEmpty { throw Status.invalid(kind: kind, group: "meta.k8s.io", name: "", errors) }
   }
 
   /// The request's `Content-Type` without parameters (`; charset=utf-8`) or surrounding spaces.

@@ -34,6 +34,9 @@ struct Events: ParsableCommand {
   @Option(name: [.short, .long], help: "Output format: json or yaml.")
   var output: String?
 
+  @Flag(name: .customLong("show-managed-fields"), help: "Keep metadata.managedFields in -o json|yaml output.")
+  var showManagedFields = false
+
   func validate() throws {
     if let output, !["json", "yaml"].contains(output) {
       throw CLIError("error: unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,yaml")
@@ -80,7 +83,7 @@ struct Events: ParsableCommand {
       Console.err(allNamespaces ? "No events found.\n" : "No events found in \(namespace.effective) namespace.\n")
       return
     }
-    let sorted = EventTimes.sortedByEventTime(events)
+    let sorted = EventTimes.sortedByEventTime(events).map { showManagedFields ? $0 : $0.withoutManagedFields }
     switch output {
     case "json":
       let list: JSONValue = ["apiVersion": "v1", "items": .array(sorted), "kind": "EventList", "metadata": [:]]

@@ -37,6 +37,9 @@ struct Get: ParsableCommand {
   @Option(name: .customLong("sort-by"), help: "Sort by a field (JSONPath-like, e.g. .lastTimestamp or .metadata.name).")
   var sortBy: String?
 
+  @Flag(name: .customLong("show-managed-fields"), help: "Keep metadata.managedFields in -o json|yaml output.")
+  var showManagedFields = false
+
   @Argument(help: "TYPE[.GROUP][,TYPE...] [NAME...] or TYPE/NAME...", completion: .custom(ResourceCompletion.complete))
   var arguments: [String] = []
 
@@ -178,8 +181,9 @@ struct Get: ParsableCommand {
     let unsorted: JSONValue = single ?? [
       "apiVersion": "v1", "items": .array(items), "kind": "List", "metadata": ["resourceVersion": ""],
     ]
-    // kubectl prints objects as maps, so every level's keys come out sorted.
-    let document = unsorted.keysSortedRecursively
+    // kubectl prints objects as maps, so every level's keys come out sorted; it leaves the
+    // field managers out unless asked (its printers' OmitManagedFieldsPrinter).
+    let document = (showManagedFields ? unsorted : unsorted.withoutManagedFields).keysSortedRecursively
     if output == "json" {
       Console.out(document.prettyJSONString(indent: 4) + "\n")
     } else {
@@ -259,6 +263,17 @@ enum FieldSort {
 
 extension JSONValue {
   /// The value with every object's keys in sorted order, as Go prints maps.
+  /// The object, or a list's items, without `metadata.managedFields`.
+  var withoutManagedFields: JSONValue {
+    var copy = self
+    if let items = copy["items"]?.arrayValue {
+      copy["items"] = .array(items.map(\.withoutManagedFields))
+    } else if copy.value(at: ["metadata", "managedFields"]) != nil {
+      copy.setValue(nil, at: ["metadata", "managedFields"])
+    }
+    return copy
+  }
+
   var keysSortedRecursively: JSONValue {
     switch self {
     case .object(let object):

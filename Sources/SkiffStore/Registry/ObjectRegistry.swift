@@ -9,16 +9,41 @@ public struct WriteOptions: Sendable {
     case strict = "Strict", warn = "Warn", ignore = "Ignore"
   }
 
+  /// Who makes a write that is not an apply, for `metadata.managedFields`.
+  public struct FieldManager: Sendable, Equatable {
+    /// `kubectl-edit`, `kube-controller-manager`.
+    public var name: String
+    /// The apiVersion the writer used (the request's); nil: the kind's.
+    public var apiVersion: String?
+    /// A subresource the write came through that the registry does not tell itself
+    /// (`scale`); `status` is the update's own `subresource`.
+    public var subresource: String?
+
+    public init(_ name: String, apiVersion: String? = nil, subresource: String? = nil) {
+      self.name = name
+      self.apiVersion = apiVersion
+      self.subresource = subresource
+    }
+  }
+
   public var fieldValidation: FieldValidation
   public var dryRun: Bool
-  /// `metadata.managedFields` to store (server-side apply computes them); nil keeps what the
-  /// stored object has. Clients cannot set them in the body.
+  /// `metadata.managedFields` to store (server-side apply computes them).
   public var managedFields: [JSONValue]?
+  /// The manager of a create or update, recorded as its `Update` entry in
+  /// `metadata.managedFields` (``ManagedFields``), with the entries a client sends in the
+  /// body honoured as the apiserver does. nil: the write is not recorded, the object keeps
+  /// the entries it had, and the body's are ignored.
+  public var fieldManager: FieldManager?
 
-  public init(fieldValidation: FieldValidation = .warn, dryRun: Bool = false, managedFields: [JSONValue]? = nil) {
+  public init(
+    fieldValidation: FieldValidation = .warn, dryRun: Bool = false, managedFields: [JSONValue]? = nil,
+    fieldManager: FieldManager? = nil
+  ) {
     self.fieldValidation = fieldValidation
     self.dryRun = dryRun
     self.managedFields = managedFields
+    self.fieldManager = fieldManager
   }
 }
 
@@ -133,11 +158,18 @@ public final class ObjectRegistry: Sendable {
     return try create(type, info: info, namespace: namespace, body: body, options: options)
   }
 
-  /// Creates a typed object (controllers, the node agent).
+  /// Creates a typed object (controllers, the node agent), recorded for `manager` (default:
+  /// the Kubernetes component that makes this write, ``componentManager(_:status:object:)``).
   @discardableResult
-  public func create<T: APIObject>(_ object: T, options: WriteOptions = WriteOptions(fieldValidation: .strict)) throws(Status) -> T {
-    let result = try create(
-      T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", body: object.storedJSON, options: options)
+  public func create<T: APIObject>(
+    _ object: T, options: WriteOptions = WriteOptions(fieldValidation: .strict), manager: String? = nil
+  ) throws(Status) -> T {
+    let body = object.storedJSON
+    var options = options
+    if options.fieldManager == nil {
+      options.fieldManager = .init(manager ?? Self.componentManager(T.resourceInfo, status: false, object: body))
+    }
+    let result = try create(T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", body: body, options: options)
     return try Self.typed(T.self, result.object)
   }
 
@@ -161,13 +193,24 @@ public final class ObjectRegistry: Sendable {
     object.metadata.deletionGracePeriodSeconds = nil
     object.metadata.resourceVersion = nil
     object.metadata.selfLink = nil
-    object.metadata.managedFields = options.managedFields
+    let requestedManagedFields = object.metadata.managedFields
+    object.metadata.managedFields = nil
     object.apiVersion = info.apiVersion
     object.kind = info.kind
     if (object.metadata.name ?? "").isEmpty, let prefix = object.metadata.generateName, !prefix.isEmpty {
       object.metadata.name = generatedName(prefix: prefix, info: info, namespace: namespace)
     }
     object.setDefaults()
+    // The field manager sees the object as decoded and defaulted, before admission.
+    if let managed = options.managedFields {
+      object.metadata.managedFields = managed.isEmpty ? nil : managed
+    } else if let manager = options.fieldManager {
+      object.metadata.managedFields = ManagedFields.update(
+        live: nil, new: object.storedJSON, requested: requestedManagedFields, manager: manager.name,
+        apiVersion: manager.apiVersion ?? info.apiVersion, scope: .object(hasStatus: info.hasStatus),
+        keys: Self.mergeKeys(info), time: now.rfc3339)
+    }
+    try validateManagedFields(object.metadata.managedFields, info: info, name: object.metadata.name ?? "")
     var erased: any APIObject = object
     try runAdmission(&erased, operation: .create, old: nil)
     guard var admitted = erased as? T else { throw Status.internalError("admission changed the kind of the object") }
@@ -224,26 +267,34 @@ public final class ObjectRegistry: Sendable {
   }
 
   /// Updates a typed object (controllers, node agent): the object's resourceVersion, when
-  /// set, must be current.
+  /// set, must be current. Recorded for `manager` (default: the Kubernetes component that
+  /// makes this write, ``componentManager(_:status:object:)``).
   @discardableResult
-  public func update<T: APIObject>(_ object: T, status: Bool = false) throws(Status) -> T {
+  public func update<T: APIObject>(_ object: T, status: Bool = false, manager: String? = nil) throws(Status) -> T {
     let body = object.storedJSON
+    let fieldManager = WriteOptions.FieldManager(manager ?? Self.componentManager(T.resourceInfo, status: status, object: body))
     let result = try update(
       T.self, info: T.resourceInfo, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "",
-      subresource: status ? "status" : nil, options: WriteOptions(fieldValidation: .strict)
+      subresource: status ? "status" : nil, options: WriteOptions(fieldValidation: .strict, fieldManager: fieldManager)
     ) { _ throws(Status) in body }
     return try Self.typed(T.self, result.object)
   }
 
   /// Read-modify-write of a typed object, retried on conflicts: the way controllers update.
+  /// Recorded for `manager` (default: ``componentManager(_:status:object:)``).
   @discardableResult
   public func modify<T: APIObject>(
-    _ type: T.Type, namespace: String = "", name: String, status: Bool = false, _ change: (inout T) throws -> Void
+    _ type: T.Type, namespace: String = "", name: String, status: Bool = false, manager: String? = nil,
+    _ change: (inout T) throws -> Void
   ) throws -> T {
     let info = T.resourceInfo
+    var fieldManager = manager.map { WriteOptions.FieldManager($0) }
+    if fieldManager == nil, let current = store.get(ObjectKey(info.groupResource, namespace: info.namespaced ? namespace : "", name: name)) {
+      fieldManager = .init(Self.componentManager(info, status: status, object: current.object))
+    }
     let result = try update(
       T.self, info: info, namespace: namespace, name: name, subresource: status ? "status" : nil,
-      options: WriteOptions(fieldValidation: .strict)
+      options: WriteOptions(fieldValidation: .strict, fieldManager: fieldManager)
     ) { current throws(Status) in
       do {
         var object = try T.decode(from: current).0
@@ -291,7 +342,8 @@ public final class ObjectRegistry: Sendable {
         object.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds
         object.metadata.generation = old.metadata.generation
         object.metadata.selfLink = nil
-        object.metadata.managedFields = options.managedFields ?? old.metadata.managedFields
+        let requestedManagedFields = object.metadata.managedFields
+        object.metadata.managedFields = old.metadata.managedFields
         object.apiVersion = info.apiVersion
         object.kind = info.kind
         object.setDefaults()
@@ -299,6 +351,20 @@ public final class ObjectRegistry: Sendable {
           service.prepareForUpdate(old: oldService)
           object = service as! T
         }
+        // The field manager sees the object as decoded and defaulted, before admission.
+        if let managed = options.managedFields {
+          object.metadata.managedFields = managed.isEmpty ? nil : managed
+        } else if let manager = options.fieldManager {
+          let through = manager.subresource ?? subresource
+          let scope: ManagedFields.Scope =
+            through == "status" ? .status : through == "scale" ? .scale : .object(hasStatus: info.hasStatus)
+          object.metadata.managedFields = ManagedFields.update(
+            live: current.object, new: object.storedJSON, requested: requestedManagedFields, manager: manager.name,
+            apiVersion: manager.apiVersion ?? info.apiVersion, subresource: through, scope: scope,
+            keys: Self.mergeKeys(info), time: Timestamp.now().wholeSeconds.rfc3339)
+        }
+        let managedFields = object.metadata.managedFields
+        try validateManagedFields(managedFields, info: info, name: key.name)
         var erased: any APIObject = object
         if subresource == nil {
           try runAdmission(&erased, operation: .update, old: old)
@@ -309,6 +375,10 @@ public final class ObjectRegistry: Sendable {
         warnings += admitted.warnings()
         var json = admitted.storedJSON
         RegistryStrategy.prepareForUpdate(&json, old: current.object, info: info, subresource: subresource)
+        if subresource == "status" {
+          // A status write keeps the old metadata, but not the old field managers.
+          json.setValue(managedFields.map { .array($0) }, at: ["metadata", "managedFields"])
+        }
         var comparable = json
         comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
         if comparable == current.object { return nil }  // a no-op write is not a write
@@ -407,6 +477,38 @@ public final class ObjectRegistry: Sendable {
     }
   }
 
+  // MARK: - Field managers
+
+  /// The manager of a typed write by one of Skiff's own components, named as the Kubernetes
+  /// component that makes that write: the node agent is `kubelet` (nodes, pod status, its
+  /// events), the scheduler's events `kube-scheduler`, the namespaces and services the
+  /// daemon bootstraps `kube-apiserver`, and the controllers `kube-controller-manager`.
+  public static func componentManager(_ info: ResourceInfo, status: Bool, object: JSONValue) -> String {
+    switch (info.group, info.kind) {
+    case ("", "Node"): return "kubelet"
+    case ("", "Pod") where status: return "kubelet"
+    case ("", "Event"):
+      switch object.value(at: ["source", "component"])?.stringValue ?? object["reportingComponent"]?.stringValue {
+      case "kubelet": return "kubelet"
+      case "default-scheduler": return "kube-scheduler"
+      default: return "kube-controller-manager"
+      }
+    case ("", "Namespace"), ("", "Service"): return "kube-apiserver"
+    default: return "kube-controller-manager"
+    }
+  }
+
+  static func mergeKeys(_ info: ResourceInfo) -> MergeKeys {
+    MergeKeys.for(group: info.group, kind: info.kind) ?? MergeKeys()
+  }
+
+  /// The entries an object is stored with must be valid ones (`ValidateManagedFields`): a
+  /// manager name a client wrote in them may be too long or unprintable.
+  func validateManagedFields(_ entries: [JSONValue]?, info: ResourceInfo, name: String) throws(Status) {
+    let errors = ManagedFields.validate(entries ?? [])
+    if !errors.isEmpty { throw Status.invalid(kind: info.kind, group: info.group, name: name, errors) }
+  }
+
   // MARK: - Internals
 
   func decodeBody<T: APIObject>(
@@ -423,7 +525,11 @@ public final class ObjectRegistry: Sendable {
     }
     let prefix = "\(info.kind) in version \"\(info.version)\" cannot be handled as a \(info.kind): "
     do {
-      let (object, unknown) = try T.decode(from: body)
+      var (object, unknown) = try T.decode(from: body)
+      // `managedFields` are JSON to the decoder; their entries are checked as Go decodes them.
+      let managedFields = body.value(at: ["metadata", "managedFields"])
+      if let message = ManagedFields.decodingError(managedFields) { throw Status.badRequest(prefix + message) }
+      unknown += ManagedFields.unknownFields(managedFields)
       if unknown.isEmpty || options.fieldValidation == .ignore { return (object, []) }
       let messages = unknown.map { "unknown field \"\($0)\"" }
       if options.fieldValidation == .strict {

@@ -46,7 +46,10 @@ struct TestClient: Sendable {
   static func head(_ method: HTTPMethod, _ target: String, bodyLength: Int?, headers: [(String, String)]) -> HTTPRequestHead {
     var h = HTTPHeaders([("Host", "localhost"), ("User-Agent", "skiff-apiserver-tests")])
     if !headers.contains(where: { $0.0.lowercased() == "accept" }) { h.add(name: "Accept", value: "application/json") }
-    for (name, value) in headers { h.add(name: name, value: value) }
+    for (name, value) in headers {
+      // A test's own User-Agent stands in for the default one.
+      if name.lowercased() == "user-agent" { h.replaceOrAdd(name: name, value: value) } else { h.add(name: name, value: value) }
+    }
     if let bodyLength {
       if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { h.add(name: "Content-Type", value: "application/json") }
       h.add(name: "Content-Length", value: String(bodyLength))
