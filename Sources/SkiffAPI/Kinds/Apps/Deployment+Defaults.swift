@@ -15,6 +15,9 @@ extension Deployment {
     if spec.revisionHistoryLimit == nil { spec.revisionHistoryLimit = 10 }
     if spec.progressDeadlineSeconds == nil { spec.progressDeadlineSeconds = 600 }
     spec.template.setDefaults()
+    // The Go type's status is a struct, not a pointer: the apiserver always serves
+    // `"status": {}`, and clients read it before any controller wrote one.
+    if status == nil { status = DeploymentStatus() }
   }
 }
 
@@ -23,5 +26,6 @@ extension ReplicaSet {
   public mutating func setDefaults() {
     if spec.replicas == nil { spec.replicas = 1 }
     spec.template.setDefaults()
+    if status == nil { status = ReplicaSetStatus() }  // always `{}` at least, as the apiserver serves it
   }
 }
