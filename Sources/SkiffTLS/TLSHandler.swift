@@ -52,10 +52,17 @@ public final class TLSHandler: ChannelDuplexHandler {
   /// when the peer sent none.
   public var peerIdentity: TLSPeerIdentity? { handshakeResult?.peer }
 
+  /// How long the handshake may take once the channel is active; nil: no limit.
+  private let handshakeTimeout: TimeAmount?
+  private var handshakeTimer: Scheduled<Void>?
+
   /// A handler for one connection. `serverName` overrides the configuration's for a client
-  /// (SNI and name verification); a server ignores it.
-  public init(tlsContext: TLSContext, serverName: String? = nil) throws(TLSError) {
+  /// (SNI and name verification); a server ignores it. A handshake still unfinished after
+  /// `handshakeTimeout` (Envoy's `transport_socket_connect_timeout` is 15 s) fails the
+  /// connection, so a peer that stalls it does not hold it open.
+  public init(tlsContext: TLSContext, serverName: String? = nil, handshakeTimeout: TimeAmount? = .seconds(15)) throws(TLSError) {
     self.tlsContext = tlsContext
+    self.handshakeTimeout = handshakeTimeout
     let config = tlsContext.configuration
     let isServer: Int32 = config.role == .server ? 1 : 0
     let name = config.role == .client ? (serverName ?? config.serverName) : nil
@@ -82,6 +89,7 @@ public final class TLSHandler: ChannelDuplexHandler {
   }
 
   public func channelInactive(context: ChannelHandlerContext) {
+    handshakeTimer?.cancel()
     let wasHandshaking = state == .handshaking
     state = .closed
     failHeldWrites(ChannelError.ioOnClosedChannel)
@@ -168,6 +176,16 @@ public final class TLSHandler: ChannelDuplexHandler {
   private func startHandshake(context: ChannelHandlerContext) {
     guard state == .idle else { return }
     state = .handshaking
+    if let handshakeTimeout {
+      let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+      handshakeTimer = context.eventLoop.scheduleTask(in: handshakeTimeout) {
+        let (handler, context) = bound.value
+        guard handler.state == .handshaking else { return }
+        handler.fail(
+          context: context,
+          TLSError(.handshakeFailed, "TLS handshake with \(handler.peerText(context)) did not finish within \(Self.describe(handshakeTimeout))"))
+      }
+    }
     advanceHandshake(context: context)  // a client's ClientHello
   }
 
@@ -221,6 +239,8 @@ public final class TLSHandler: ChannelDuplexHandler {
       cipherSuite: String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(ssl))))
     handshakeResult = result
     state = .established
+    handshakeTimer?.cancel()
+    handshakeTimer = nil
     context.fireUserInboundEventTriggered(result)
 
     let held = heldWrites
@@ -335,9 +355,15 @@ public final class TLSHandler: ChannelDuplexHandler {
     context.write(wrapOutboundOut(buffer), promise: promise)
   }
 
+  /// "15 s", "100 ms".
+  static func describe(_ amount: TimeAmount) -> String {
+    amount.nanoseconds % 1_000_000_000 == 0 ? "\(amount.nanoseconds / 1_000_000_000) s" : "\(amount.nanoseconds / 1_000_000) ms"
+  }
+
   private func fail(context: ChannelHandlerContext, _ error: TLSError) {
     guard state != .closed else { return }
     state = .closed
+    handshakeTimer?.cancel()
     failHeldWrites(error)
     context.fireErrorCaught(error)
     context.close(promise: nil)

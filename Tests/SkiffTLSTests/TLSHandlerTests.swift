@@ -58,6 +58,21 @@ struct TLSHandlerTests {
     }
   }
 
+  @Test func aStalledHandshakeFailsAfterItsTimeout() throws {
+    let handler = try TLSHandler(tlsContext: pki.serverContext(), handshakeTimeout: .milliseconds(100))
+    let server = EmbeddedChannel(handler: handler)
+    let errors = ErrorRecorder()
+    try server.pipeline.syncOperations.addHandler(errors)
+    try server.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+    // Half a ClientHello, then nothing.
+    try server.writeInbound(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x00, 0x80]))
+    (server.eventLoop as! EmbeddedEventLoop).advanceTime(by: .milliseconds(50))
+    #expect(server.isActive)
+    (server.eventLoop as! EmbeddedEventLoop).advanceTime(by: .milliseconds(60))
+    #expect(!server.isActive)
+    #expect(errors.messages == ["TLS handshake with 127.0.0.1:443 did not finish within 100 ms"])
+  }
+
   @Test func oneByteAtATimeHandshakeAndData() throws {
     let pair = try Pair(clientCertificate: pki.admin)
     try pair.connect()
@@ -156,4 +171,11 @@ struct TLSHandlerTests {
     #expect(wrongKey?.message.hasPrefix("TLS server private key: the private key does not match the certificate") == true,
       "\(String(describing: wrongKey))")
   }
+}
+
+/// Records the errors that reach the end of the pipeline.
+final class ErrorRecorder: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  var messages: [String] = []
+  func errorCaught(context: ChannelHandlerContext, error: any Error) { messages.append(String(describing: error)) }
 }
