@@ -86,6 +86,17 @@ struct KubeconfigTests {
   @Test func pathFollowsKUBECONFIG() {
     #expect(KubeconfigFile.defaultPath { $0 == "KUBECONFIG" ? "/a/one:/b/two" : nil } == "/a/one")
     #expect(KubeconfigFile.defaultPath { $0 == "HOME" ? "/home/u" : nil } == "/home/u/.kube/config")
+    // `sudo skiff up`: the invoking user's kubeconfig, owned by them; not for root itself,
+    // not without sudo, and $KUBECONFIG still wins.
+    let sudo: (String) -> String? = { ["HOME": "/root", "SUDO_USER": "ada"][$0] }
+    let ada: (String) -> (home: String, uid: UInt32, gid: UInt32)? = { $0 == "ada" ? ("/home/ada", 1000, 1001) : nil }
+    #expect(KubeconfigFile.target(environment: sudo, effectiveUID: 0, lookUp: ada)
+      == KubeconfigFile.Target(path: "/home/ada/.kube/config", owner: (1000, 1001)))
+    #expect(KubeconfigFile.target(environment: sudo, effectiveUID: 1000, lookUp: ada) == KubeconfigFile.Target(path: "/root/.kube/config"))
+    #expect(KubeconfigFile.target(environment: { ["HOME": "/root", "SUDO_USER": "root"][$0] }, effectiveUID: 0, lookUp: ada)
+      == KubeconfigFile.Target(path: "/root/.kube/config"))
+    #expect(KubeconfigFile.target(environment: { ["KUBECONFIG": "/tmp/kc", "SUDO_USER": "ada"][$0] }, effectiveUID: 0, lookUp: ada)
+      == KubeconfigFile.Target(path: "/tmp/kc"))
   }
 
   @Test func unreadableConfigIsNamed() throws {

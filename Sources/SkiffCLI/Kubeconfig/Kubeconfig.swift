@@ -77,11 +77,42 @@ struct KubeconfigEntry: Sendable, Equatable {
 /// Reading and writing kubeconfig files as kubectl does: `$KUBECONFIG` (its first file when it
 /// lists several) or `~/.kube/config`; written whole to a temporary file and renamed, mode 0600.
 enum KubeconfigFile {
+  /// A kubeconfig to write, and the user it belongs to when that is not the process's.
+  struct Target: Equatable {
+    var path: String
+    /// `sudo skiff up`: the invoking user's uid and gid, so their kubectl can read the file.
+    var owner: (uid: UInt32, gid: UInt32)?
+
+    static func == (a: Target, b: Target) -> Bool { a.path == b.path && a.owner?.uid == b.owner?.uid && a.owner?.gid == b.owner?.gid }
+  }
+
   static func defaultPath(environment: (String) -> String? = ProcessEnvironment.value) -> String {
+    target(environment: environment, effectiveUID: 1, lookUp: { _ in nil }).path
+  }
+
+  /// `$KUBECONFIG`'s first file, or `~/.kube/config`. Under sudo (root, `SUDO_USER` a user
+  /// other than root) `~` is the invoking user's home and the file is theirs: `sudo skiff up`
+  /// then `kubectl get pod` as that user works, as with minikube's kubeconfig.
+  static func target(
+    environment: (String) -> String? = ProcessEnvironment.value, effectiveUID: UInt32 = geteuid(),
+    lookUp: (String) -> (home: String, uid: UInt32, gid: UInt32)? = passwdEntry
+  ) -> Target {
     if let list = environment("KUBECONFIG"), let first = list.split(separator: ":").first, !first.isEmpty {
-      return String(first)
+      return Target(path: String(first))
     }
-    return (environment("HOME") ?? "/root") + "/.kube/config"
+    if effectiveUID == 0, let user = environment("SUDO_USER"), !user.isEmpty, user != "root", let entry = lookUp(user) {
+      return Target(path: entry.home + "/.kube/config", owner: (entry.uid, entry.gid))
+    }
+    return Target(path: (environment("HOME") ?? "/root") + "/.kube/config")
+  }
+
+  /// The user's home, uid and gid from the password database; nil when the user or their
+  /// home directory does not exist (system users' `/nonexistent`).
+  static func passwdEntry(_ user: String) -> (home: String, uid: UInt32, gid: UInt32)? {
+    guard let entry = getpwnam(user), let home = entry.pointee.pw_dir else { return nil }
+    let path = String(cString: home)
+    guard access(path, F_OK) == 0 else { return nil }
+    return (path, entry.pointee.pw_uid, entry.pointee.pw_gid)
   }
 
   /// The file's content, nil when it does not exist.
@@ -97,7 +128,7 @@ enum KubeconfigFile {
     }
   }
 
-  static func write(_ config: JSONValue, to path: String) throws(CLIError) {
+  static func write(_ config: JSONValue, to path: String, owner: (uid: UInt32, gid: UInt32)? = nil) throws(CLIError) {
     let text: String
     do {
       text = try YAML.emit(config)
@@ -106,7 +137,11 @@ enum KubeconfigFile {
     }
     if let slash = path.lastIndex(of: "/") {
       let directory = String(path[..<slash])
-      if !directory.isEmpty { try DaemonProcess.makeDirectories(directory) }
+      if !directory.isEmpty {
+        let existed = access(directory, F_OK) == 0
+        try DaemonProcess.makeDirectories(directory)
+        if !existed, let owner { chown(directory, owner.uid, owner.gid) }
+      }
     }
     let temporary = path + ".skiff.tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -114,6 +149,7 @@ enum KubeconfigFile {
     let bytes = Array(text.utf8)
     let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     fchmod(fd, 0o600)
+    if let owner { fchown(fd, owner.uid, owner.gid) }
     close(fd)
     guard written == bytes.count, rename(temporary, path) == 0 else {
       unlink(temporary)
@@ -143,9 +179,10 @@ enum ClusterKubeconfig {
   /// Merges the entries into the user's kubeconfig; returns what to tell the user.
   static func writeEntries(_ cluster: ClusterOptions) throws(CLIError) -> String {
     let entry = try entry(cluster)
-    let path = KubeconfigFile.defaultPath()
+    let target = KubeconfigFile.target()
+    let path = target.path
     let (config, madeCurrent) = entry.merged(into: try KubeconfigFile.read(path))
-    try KubeconfigFile.write(config, to: path)
+    try KubeconfigFile.write(config, to: path, owner: target.owner)
     if madeCurrent || config["current-context"]?.stringValue == entry.name {
       return "✓ kubectl: context \"skiff\" in \(path) is the current context\n"
     }
@@ -155,14 +192,15 @@ enum ClusterKubeconfig {
   /// Removes the entries when they belong to this cluster (same CA); returns the file's path
   /// when something was removed.
   static func removeEntries(_ cluster: ClusterOptions) -> String? {
-    let path = KubeconfigFile.defaultPath()
+    let target = KubeconfigFile.target()
+    let path = target.path
     guard let ca = try? String(readingFile: cluster.dataDirectory + "/pki/ca.crt"),
       let config = try? KubeconfigFile.read(path)
     else { return nil }
     let ours = config["clusters"]?.arrayValue?.first { $0["name"]?.stringValue == "skiff" }
     guard ours?.value(at: ["cluster", "certificate-authority-data"])?.stringValue == base64(Array(ca.utf8)) else { return nil }
     let entry = KubeconfigEntry(server: "", certificateAuthorityPEM: ca, clientCertificatePEM: "", clientKeyPEM: "")
-    guard (try? KubeconfigFile.write(entry.removed(from: config), to: path)) != nil else { return nil }
+    guard (try? KubeconfigFile.write(entry.removed(from: config), to: path, owner: target.owner)) != nil else { return nil }
     return path
   }
 }
