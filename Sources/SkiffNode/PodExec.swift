@@ -90,7 +90,14 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
       let session = ExecSession(outbound: outbound)
       do {
         let (pod, container) = try target(request)
-        guard let target = await agent.execTarget(podUID: pod.metadata.uid ?? "", container: container) else {
+        // The pod's status says the container runs; right after a daemon restart its worker
+        // may still be adopting it: wait for that (up to 5 s) rather than fail the exec.
+        var found = await agent.execTarget(podUID: pod.metadata.uid ?? "", container: container)
+        for _ in 0..<50 where found == nil {
+          try await Task.sleep(for: .milliseconds(100))
+          found = await agent.execTarget(podUID: pod.metadata.uid ?? "", container: container)
+        }
+        guard let target = found else {
           throw Status.badRequest("unable to upgrade connection: container not found (\"\(container)\")")
         }
         let status = try await run(request, target: target, inbound: inbound, session: session, v5: v5)
