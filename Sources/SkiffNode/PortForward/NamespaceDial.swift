@@ -1,4 +1,5 @@
 import CSkiffSys
+import SkiffRuntime
 
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +37,7 @@ enum NamespaceDial {
   /// per family, on a new thread.
   static func connect(namespacePath: String, port: Int, timeout: Duration = .seconds(10)) async throws(Failure) -> Int32 {
     let result: Result<Int32, Failure> = await withCheckedContinuation { continuation in
-      let started = startThread {
+      let started = DetachedThread.start {
         continuation.resume(returning: connectHere(namespacePath: namespacePath, port: port, timeout: timeout))
       }
       if !started {
@@ -159,26 +160,5 @@ enum NamespaceDial {
   /// `connection refused`: an errno as Go's syscall package words it.
   static func errnoText(_ code: Int32) -> String {
     String(cString: strerror(code)).lowercased()
-  }
-
-  private final class Start {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-  }
-
-  /// A detached thread running `body`; false if the system refused one.
-  private static func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
-    let start = Unmanaged.passRetained(Start(body))
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    var thread = pthread_t()
-    let rc = pthread_create(&thread, &attributes, { raw in
-      Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
-      return nil
-    }, start.toOpaque())
-    if rc != 0 { start.release() }
-    return rc == 0
   }
 }

@@ -191,7 +191,7 @@ public final class BlockingThreads: Sendable {
     }
     if queued {
       wakeups.signal()
-    } else if !startThread({ self.work(first: job) }) {
+    } else if !DetachedThread.start({ self.work(first: job) }) {
       DispatchQueue.global().async(execute: job)
     }
   }
@@ -217,26 +217,5 @@ public final class BlockingThreads: Sendable {
         if leave { return }
       }
     }
-  }
-
-  private final class Start {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-  }
-
-  /// A detached pthread running `body`; false if the system refused one.
-  private func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
-    let start = Unmanaged.passRetained(Start(body))
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    var thread = pthread_t()
-    let rc = pthread_create(&thread, &attributes, { raw in
-      Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
-      return nil
-    }, start.toOpaque())
-    if rc != 0 { start.release() }
-    return rc == 0
   }
 }
