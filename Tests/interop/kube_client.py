@@ -58,7 +58,7 @@ available = 0
 deadline = time.time() + 90
 while time.time() < deadline:
     status = apps.read_namespaced_deployment_status("py-client", "default").status
-    available = status.available_replicas or 0
+    available = (status.available_replicas if status else 0) or 0
     if available == 1:
         break
     time.sleep(0.5)

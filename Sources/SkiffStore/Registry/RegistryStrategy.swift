@@ -17,6 +17,9 @@ enum RegistryStrategy {
       json.setValue(["phase": "Active"], at: ["status"])
     case ("", "Node"), ("", "Event"), ("", "Endpoints"), ("", "ConfigMap"), ("", "ServiceAccount"):
       break
+    case ("apps", "Deployment"), ("apps", "ReplicaSet"):
+      // PrepareForCreate resets the status to the empty Go struct, which is served as {}.
+      json["status"] = [:]
     default:
       if info.hasStatus { json["status"] = nil }
     }
