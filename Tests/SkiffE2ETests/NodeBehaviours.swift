@@ -79,13 +79,7 @@ struct NodeBehaviours {
       _ = try await cluster.eventually("sleeper Running") { () -> Bool? in
         try await status(cluster, "sleeper") == "Running" ? true : nil
       }
-      let pidText = try String(contentsOfFile: cluster.runDirectory + "/skiff.pid", encoding: .utf8)
-      let daemon = try #require(pid_t(pidText.split(separator: "\n").first ?? ""))
-      kill(daemon, SIGKILL)
-      try await cluster.eventually("the daemon to die", timeout: .seconds(20)) { () -> Bool? in
-        let stat = SkiffCluster.readFile("/proc/\(daemon)/stat")
-        return stat.isEmpty || stat.contains(") Z") ? true : nil
-      }
+      try await cluster.killDaemon()
       #expect(!Self.processes(mentioning: cluster.dataDirectory).isEmpty, "the container runs on without its daemon")
       let down = try await cluster.skiff("down", "--purge", "--node-namespace", cluster.nodeNamespace)
       #expect(down.stdout.contains("✓ stopped 1 container the dead daemon left running"), "\(down.stdout)\(down.stderr)")
@@ -193,13 +187,7 @@ struct NodeBehaviours {
     // it instead of restarting it (the file it wrote is still in its root filesystem).
     let marked = try await cluster.skiff("exec", "sleeper", "--", "sh", "-c", "echo adopted > /tmp/mark")
     #expect(marked.status == 0, "\(marked.stderr)")
-    let pidText = try String(contentsOfFile: cluster.runDirectory + "/skiff.pid", encoding: .utf8)
-    let daemon = try #require(pid_t(pidText.split(separator: "\n").first ?? ""))
-    kill(daemon, SIGKILL)
-    try await cluster.eventually("the daemon to die", timeout: .seconds(20)) { () -> Bool? in
-      let stat = SkiffCluster.readFile("/proc/\(daemon)/stat")
-      return stat.isEmpty || stat.contains(") Z") ? true : nil
-    }
+    try await cluster.killDaemon()
     try await cluster.up()
     let after = try await cluster.eventually("sleeper to be Running again") { () -> [String]? in
       let row = try await cluster.pods("default").first { $0.first == "sleeper" }

@@ -196,6 +196,17 @@ final class SkiffCluster: @unchecked Sendable {
     return cluster
   }
 
+  /// SIGKILLs the daemon (its containers run on) and waits until it is gone.
+  func killDaemon() async throws {
+    let pidText = try String(contentsOfFile: runDirectory + "/skiff.pid", encoding: .utf8)
+    let daemon = try #require(pid_t(pidText.split(separator: "\n").first ?? ""))
+    kill(daemon, SIGKILL)
+    try await eventually("the daemon to die", timeout: .seconds(20)) { () -> Bool? in
+      let stat = SkiffCluster.readFile("/proc/\(daemon)/stat")
+      return stat.isEmpty || stat.contains(") Z") ? true : nil
+    }
+  }
+
   /// Stops the cluster (`skiff down --purge`) and removes the test directories.
   func down() async throws {
     _ = try await skiff(["down", "--purge", "--node-namespace", nodeNamespace])
