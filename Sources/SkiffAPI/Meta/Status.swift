@@ -1,13 +1,25 @@
-/// `meta.k8s.io/v1 Status`: what the API server answers on errors (and some successes),
-/// and what kubectl renders as `Error from server (NotFound): pods "x" not found`.
+/// The result of a request that returns no object: mostly an error, such as a missing or invalid object, which
+/// kubectl prints as "Error from server"; some successful deletes return one too.
+/// ---
+/// meta.k8s.io/v1 Status; kubectl renders it as: Error from server (NotFound): pods "x" not found.
 public struct Status: Codable, Sendable, Equatable, Error {
+  /// The kind of object: "Status".
   public var kind: String? = "Status"
+  /// The version of the API schema the object follows: "v1".
   public var apiVersion: String? = "v1"
+  /// List metadata; it carries nothing for a Status.
   public var metadata: ListMeta? = ListMeta()
+  /// The outcome: "Success" or "Failure".
   public var status: String?
+  /// A human-readable description of the outcome.
   public var message: String?
+  /// A CamelCase word saying why the request failed, such as "NotFound", "AlreadyExists", "Conflict" or
+  /// "Invalid", for clients to act on; empty when no reason is known.
   public var reason: String?
+  /// More about the failure: the object it concerns and, for an invalid object, one cause per problem. What
+  /// appears depends on the reason.
   public var details: StatusDetails?
+  /// The HTTP status code of the response, such as 404 or 422.
   public var code: Int32?
 
   public init(code: Int32, reason: String, message: String, details: StatusDetails? = nil) {
@@ -67,12 +79,19 @@ public struct Status: Codable, Sendable, Equatable, Error {
   }
 }
 
+/// The details of a Status: which object the request concerned and what went wrong with it.
 public struct StatusDetails: Codable, Sendable, Equatable {
+  /// The name of the object the request concerned, when there is one.
   public var name: String?
+  /// The API group of the object's kind; empty for the core group.
   public var group: String?
+  /// The kind of the object, or its resource name (such as "pods"), depending on the error.
   public var kind: String?
+  /// The UID of the object, when known.
   public var uid: String?
+  /// The individual problems behind the failure, such as one per invalid field.
   public var causes: [StatusCause]?
+  /// How many seconds the client should wait before it retries, when the failure is temporary.
   public var retryAfterSeconds: Int32?
 
   public init(name: String? = nil, group: String? = nil, kind: String? = nil, causes: [StatusCause]? = nil) {
@@ -83,9 +102,14 @@ public struct StatusDetails: Codable, Sendable, Equatable {
   }
 }
 
+/// One problem behind a failed request, often one invalid field.
 public struct StatusCause: Codable, Sendable, Equatable {
+  /// A word for programs saying what the problem is, such as "FieldValueRequired" or "FieldValueInvalid".
   public var reason: String?
+  /// A human-readable description of the problem.
   public var message: String?
+  /// The field the problem is in, as a path such as "spec.containers[0].image"; empty when no one field is at
+  /// fault.
   public var field: String?
 
   public init(reason: String?, message: String?, field: String?) {

@@ -1,13 +1,19 @@
-/// A reference to another object (core/v1 `ObjectReference`): an event's subject, an
-/// endpoint's pod.
+/// A reference to another object, or to a part of it: the subject of an event, the pod behind an endpoint.
 public struct ObjectReference: Codable, Sendable, Equatable {
+  /// The kind of the object, such as "Pod".
   public var kind: String?
+  /// The namespace of the object; empty for a cluster-scoped object.
   public var namespace: String?
+  /// The name of the object.
   public var name: String?
+  /// The UID of the object, which tells it apart from an earlier or later object of the same name.
   public var uid: String?
+  /// The API version of the object's kind, such as "v1" or "apps/v1".
   public var apiVersion: String?
+  /// The resourceVersion of the object at the time the reference was made, when that version matters.
   public var resourceVersion: String?
-  /// A part of the object: `spec.containers{web}`.
+  /// A part of the object rather than the whole of it, such as "spec.containers{web}" (the container named
+  /// "web" of a pod).
   public var fieldPath: String?
 
   public init(kind: String? = nil, namespace: String? = nil, name: String? = nil, uid: String? = nil,
