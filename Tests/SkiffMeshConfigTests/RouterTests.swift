@@ -80,6 +80,10 @@ import Testing
     #expect(try decide(RouteMatch(method: .exact("POST")), r))
     #expect(try !decide(RouteMatch(method: .exact("GET")), r))
     #expect(try decide(RouteMatch(queryParams: [HeaderMatcher(name: "id", match: .exact("7"))]), r))
+    // Query parameter names are case-sensitive (unlike header names): userId is not userid.
+    let camel = Walkthrough.request(path: "/items?userId=1")
+    #expect(try decide(RouteMatch(queryParams: [.queryParameter("userId", match: .exact("1"))]), camel))
+    #expect(try !decide(RouteMatch(queryParams: [.queryParameter("userid", match: .exact("1"))]), camel))
     // Conditions in one block are ANDed.
     #expect(try !decide(RouteMatch(uri: .prefix("/Api"), method: .exact("GET")), r))
   }

@@ -202,6 +202,19 @@ import Testing
     #expect(table2.routes.isEmpty)  // VS applies but nothing matches this proxy: 404 NR
   }
 
+  @Test func headerNamesAreLowerCasedAndQueryParameterNamesKeepTheirCase() throws {
+    var vs = try W.virtualService()
+    var match = HTTPMatchRequest(port: 8080)
+    match.headers = ["X-User": StringMatch(exact: "alice")]
+    match.queryParams = ["userId": StringMatch(exact: "1"), "debug": StringMatch()]
+    vs.spec?.http?[0].match = [match]
+    let table = try #require(try compiled(dr: true, vs: vs).routeTable(named: "\(W.serverHost):8080"))
+    let compiled = try #require(table.routes.first?.matches.first)
+    #expect(compiled.headers == [HeaderMatcher(name: "x-user", match: .exact("alice"))])
+    #expect(compiled.queryParams.map(\.name) == ["debug", "userId"])
+    #expect(compiled.queryParams.map(\.match) == [nil, .exact("1")])  // an empty condition is presence
+  }
+
   @Test func trafficPolicyTimeoutsRetriesAndFaults() throws {
     var vs = try W.virtualService()
     vs.spec?.http?[0].timeout = "1.5s"

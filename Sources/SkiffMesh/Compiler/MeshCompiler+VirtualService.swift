@@ -89,19 +89,19 @@ extension MeshCompiler {
       if let regex = match.regex { return .regex(regex) }
       return nil
     }
-    func headers(_ map: [String: StringMatch]?) -> [HeaderMatcher] {
+    func headers(_ map: [String: StringMatch]?, query: Bool = false) -> [HeaderMatcher] {
       (map ?? [:]).sorted { $0.key < $1.key }.map { name, match in
         // An empty match object (or an empty exact value) is a presence check.
-        let m = matcher(match)
-        if case .exact(let value)? = m, value.isEmpty { return HeaderMatcher(name: name) }
-        return HeaderMatcher(name: name, match: m)
+        var m = matcher(match)
+        if case .exact(let value)? = m, value.isEmpty { m = nil }
+        return query ? HeaderMatcher.queryParameter(name, match: m) : HeaderMatcher(name: name, match: m)
       }
     }
     return RouteMatch(
       port: block.port.map { Int($0) }, uri: matcher(block.uri), ignoreUriCase: block.ignoreUriCase ?? false,
       scheme: matcher(block.scheme), method: matcher(block.method), authority: matcher(block.authority),
       headers: headers(block.headers), withoutHeaders: headers(block.withoutHeaders),
-      queryParams: headers(block.queryParams))
+      queryParams: headers(block.queryParams, query: true))
   }
 
   /// A rule's action: weighted destinations (relative weights; a lone destination takes

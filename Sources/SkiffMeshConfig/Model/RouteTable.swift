@@ -108,13 +108,20 @@ public enum StringMatcher: Codable, Hashable, Sendable {
 
 /// A header (or query parameter) condition; a nil `match` only asks for presence.
 public struct HeaderMatcher: Codable, Hashable, Sendable {
-  /// Lower-case header name.
+  /// Lower-case header name, or a query parameter's name as written (those are case-sensitive).
   public var name: String
   public var match: StringMatcher?
 
   public init(name: String, match: StringMatcher? = nil) {
     self.name = name.lowercased()
     self.match = match
+  }
+
+  /// A query parameter condition: the name keeps its case, as Envoy compares it.
+  public static func queryParameter(_ name: String, match: StringMatcher? = nil) -> HeaderMatcher {
+    var matcher = HeaderMatcher(name: name, match: match)
+    matcher.name = name
+    return matcher
   }
 }
 
