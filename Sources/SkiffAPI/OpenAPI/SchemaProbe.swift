@@ -30,7 +30,7 @@ struct SchemaProbe {
       registry.begin(name)
       let recorder = Recorder(registry: registry)
       _ = try? type.init(from: ProbeDecoder(recorder: recorder))
-      registry.finish(name, recorder.schema(typeName: name))
+      registry.finish(name, recorder.schema(typeName: name), docs: type)
     }
     // A type that decoded as one value (a raw-value enum) is that value's schema, not a ref.
     if let inline = registry.inlineSchema(name) { return inline }

@@ -27,7 +27,7 @@ public final class SchemaRegistry {
       _ = SchemaProbe.schema(of: kind, registry: self)
       kindComponents[info.group + "/" + info.kind] = component
       if var schema = schemas[component] {
-        schema["description"] = .string(KindDescriptions.text[info.kind] ?? "\(info.kind) is served by Skiff.")
+        if schema["description"] == nil { schema["description"] = .string("\(info.kind) is served by Skiff.") }
         schema["x-kubernetes-group-version-kind"] = [
           ["group": .string(info.group), "kind": .string(info.kind), "version": .string(info.version)]
         ]
@@ -62,21 +62,35 @@ public final class SchemaRegistry {
     schemas[name] = ["type": "object"]
   }
 
-  func finish(_ name: String, _ recorded: RecordedSchema) {
+  /// Records a probed type under `name`, with the descriptions of `docs` (the Swift type's
+  /// name in `APIDocs`) on the component and on each of its properties.
+  func finish(_ name: String, _ recorded: RecordedSchema, docs type: any Decodable.Type) {
+    let docs = String(describing: type)
+    // Kinds fall back to the common texts for apiVersion, kind, metadata, spec and status.
+    let common = type is any APIObject.Type ? KindDescriptions.fields : [:]
     switch recorded {
     case .inline(let schema):
       schemas[name] = nil
       inline[name] = schema
     case .object(let properties, let required):
-      let described = properties.map { name, schema in
-        var schema = schema
-        if let text = KindDescriptions.fields[name], schema["description"] == nil { schema["description"] = .string(text) }
-        return (name, schema)
+      let described = properties.map { field, schema in
+        (field, Self.described(schema, APIDocs.field(field, of: docs) ?? common[field]))
       }
       var schema: JSONObject = ["type": "object", "properties": .object(JSONObject(described))]
+      if let text = APIDocs.type(docs) { schema["description"] = .string(text) }
       if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
       schemas[name] = .object(schema)
     }
+  }
+
+  /// `schema` with `description`. A reference gets it as the apiserver writes it, beside an
+  /// `allOf` holding the reference (OpenAPI 3.0 ignores siblings of a bare `$ref`).
+  static func described(_ schema: JSONValue, _ text: String?) -> JSONValue {
+    guard let text, schema["description"] == nil else { return schema }
+    if schema["$ref"] != nil { return ["allOf": [schema], "description": .string(text)] }
+    var schema = schema
+    schema["description"] = .string(text)
+    return schema
   }
 
   func inlineSchema(_ name: String) -> JSONValue? { inline[name] }
@@ -117,8 +131,9 @@ public final class SchemaRegistry {
 }
 
 extension JSONValue {
-  /// The component a `$ref` schema names.
+  /// The component a `$ref` schema names, or one described beside an `allOf` of one reference.
   var componentReference: String? {
+    if let only = self["allOf"]?.arrayValue, only.count == 1 { return only[0].componentReference }
     guard let ref = self["$ref"]?.stringValue, ref.hasPrefix("#/components/schemas/") else { return nil }
     return String(ref.dropFirst("#/components/schemas/".count))
   }
@@ -136,9 +151,9 @@ extension JSONValue {
   }
 }
 
-/// The descriptions `kubectl explain KIND` prints first, from the Kubernetes and Istio docs.
+/// The descriptions of the fields every kind has, for a kind whose doc comments lack them.
 enum KindDescriptions {
-  /// The fields every kind has, worded as in the Kubernetes API reference.
+  /// Worded as in the Kubernetes API reference.
   static let fields: [String: String] = [
     "apiVersion": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.",
     "kind": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase.",
@@ -146,19 +161,5 @@ enum KindDescriptions {
     "spec": "Specification of the desired behavior of the object.",
     "status": "Most recently observed status of the object. This data may not be up to date. Populated by the system. Read-only.",
   ]
-
-  static let text: [String: String] = [
-    "Namespace": "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
-    "Node": "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).",
-    "Pod": "Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.",
-    "Service": "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.",
-    "Endpoints": "Endpoints is a collection of endpoints that implement the actual service.",
-    "Event": "Event is a report of an event somewhere in the cluster.",
-    "ServiceAccount": "ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticated and authorized * a set of secrets",
-    "ConfigMap": "ConfigMap holds configuration data for pods to consume.",
-    "Deployment": "Deployment enables declarative updates for Pods and ReplicaSets.",
-    "ReplicaSet": "ReplicaSet ensures that a specified number of pod replicas are running at any given time.",
-    "DestinationRule": "Configuration affecting load balancing, outlier detection, etc. See more details at: https://istio.io/docs/reference/config/networking/destination-rule.html",
-    "VirtualService": "Configuration affecting label/content routing, sni routing, etc. See more details at: https://istio.io/docs/reference/config/networking/virtual-service.html",
-  ]
 }
+
