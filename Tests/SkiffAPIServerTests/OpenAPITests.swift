@@ -119,4 +119,104 @@ struct OpenAPITests {
       #expect(created.json.at("data.k") == "v")
     }
   }
+
+  // MARK: - v2
+
+  @Test func v2IsOneSwaggerDocumentWithEveryKindAndDescribedReferences() async throws {
+    try await TestCluster.with { cluster in
+      let response = try await cluster.client.get("/openapi/v2")
+      #expect(response.status == 200)
+      #expect(response.header("Content-Type") == "application/json")
+      let doc = response.json
+      #expect(doc["swagger"] == "2.0")
+      let definitions = doc["definitions"]?.objectValue ?? [:]
+      let kinds = definitions.compactMap { $0.value["x-kubernetes-group-version-kind"]?.arrayValue?.first?["kind"]?.stringValue }
+      for kind in ["Pod", "Deployment", "Service", "VirtualService", "DestinationRule", "ConfigMap"] {
+        #expect(kinds.contains(kind), "\(kind) missing from /openapi/v2")
+      }
+      // Swagger 2.0 keeps the description beside the $ref, and refs point into definitions.
+      let spec = try #require(definitions["io.k8s.api.apps.v1.Deployment"]?["properties"]?["spec"])
+      #expect(spec["$ref"] == "#/definitions/io.k8s.api.apps.v1.DeploymentSpec")
+      #expect(spec["allOf"] == nil)
+      #expect(spec["description"]?.stringValue?.isEmpty == false)
+      #expect(!String(decoding: response.body, as: UTF8.self).contains("#/components/"))
+      // Request bodies are the `body` parameter; the query parameters carry their type.
+      let patch = try #require(doc["paths"]?["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]?["patch"])
+      let parameters = patch["parameters"]?.arrayValue ?? []
+      #expect(parameters.first?["in"] == "body")
+      #expect(parameters.first?["schema"]?["$ref"] == "#/definitions/io.k8s.api.apps.v1.Deployment")
+      #expect(parameters.contains { $0["name"] == "fieldValidation" && $0["in"] == "query" && $0["type"] == "string" })
+      #expect(patch["consumes"]?.arrayValue?.contains("application/strategic-merge-patch+json") == true)
+      // Istio kinds appear once per served version.
+      #expect(definitions["io.istio.networking.v1beta1.VirtualService"] != nil)
+      #expect(definitions["io.istio.networking.v1alpha3.DestinationRule"] != nil)
+    }
+  }
+
+  /// kubectl's discovery client asks for gnostic's protobuf `openapi_v2.Document`.
+  @Test func v2InProtobufForKubectl() async throws {
+    try await TestCluster.with { cluster in
+      let response = try await cluster.client.get(
+        "/openapi/v2?timeout=32s", headers: [("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf, application/json")])
+      #expect(response.status == 200)
+      #expect(response.header("Content-Type") == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+      let document = try WireMessage(response.body[...])
+      #expect(document.strings(1) == ["2.0"])  // swagger
+      // definitions (9) → NamedSchema (1) { name (1), Schema (2) }
+      let definitions = try #require(document.messages(9).first).messages(1)
+      let named = try definitions.map { (try #require($0.strings(1).first), try #require($0.messages(2).first)) }
+      let pod = try #require(named.first { $0.0 == "io.k8s.api.core.v1.Pod" }?.1)
+      #expect(pod.strings(4).first?.isEmpty == false)  // description
+      // vendor_extension (31) → NamedAny { name, Any { yaml (2) } }
+      let extensions = try pod.messages(31).map { (try #require($0.strings(1).first), try #require($0.messages(2).first).strings(2).first) }
+      let gvk = try #require(extensions.first { $0.0 == "x-kubernetes-group-version-kind" }?.1)
+      #expect(try JSONValue(parsing: try #require(gvk)) == [["group": "", "kind": "Pod", "version": "v1"]])
+      // properties (25) → NamedSchema; spec's $ref (1) points into definitions.
+      let properties = try #require(pod.messages(25).first).messages(1)
+      let spec = try #require(properties.first { $0.strings(1) == ["spec"] }).messages(2).first
+      #expect(spec?.strings(1) == ["#/definitions/io.k8s.api.core.v1.PodSpec"])
+
+      let etag = try #require(response.header("ETag"))
+      let again = try await cluster.client.get("/openapi/v2", headers: [("If-None-Match", etag)])
+      #expect(again.status == 304)
+    }
+  }
+}
+
+/// A protobuf message read just far enough to check fields by number.
+struct WireMessage {
+  var fields: [(Int, [UInt8])] = []
+
+  init(_ bytes: ArraySlice<UInt8>) throws {
+    var i = bytes.startIndex
+    func varint() throws -> UInt64 {
+      var value: UInt64 = 0
+      var shift: UInt64 = 0
+      while true {
+        guard i < bytes.endIndex, shift < 64 else { throw WireError() }
+        let b = bytes[i]
+        i += 1
+        value |= UInt64(b & 0x7f) << shift
+        if b < 0x80 { return value }
+        shift += 7
+      }
+    }
+    while i < bytes.endIndex {
+      let key = try varint()
+      switch key & 7 {
+      case 0: _ = try varint()
+      case 2:
+        let length = Int(try varint())
+        guard length <= bytes.endIndex - i else { throw WireError() }
+        fields.append((Int(key >> 3), Array(bytes[i..<i + length])))
+        i += length
+      default: throw WireError()
+      }
+    }
+  }
+
+  struct WireError: Error {}
+
+  func strings(_ field: Int) -> [String] { fields.filter { $0.0 == field }.map { String(decoding: $0.1, as: UTF8.self) } }
+  func messages(_ field: Int) throws -> [WireMessage] { try fields.filter { $0.0 == field }.map { try WireMessage($0.1[...]) } }
 }

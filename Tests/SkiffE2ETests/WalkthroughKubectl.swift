@@ -170,6 +170,15 @@ struct WalkthroughKubectl {
     #expect(!migrated.stdout.contains("kubectl-client-side-apply"), "\(migrated.stdout)")
     let explain = try await cluster.kubectl("explain", "virtualservice.spec.http")
     #expect(explain.stdout.contains("FIELDS:") && explain.stdout.contains("route"), "\(explain.stdout)\(explain.stderr)")
+    // Every field is described (from the doc comments of Skiff's types), in v3 and in v2.
+    for path in ["pod.spec", "deployment.spec.template.spec.containers", "virtualservice.spec.http.route.destination"] {
+      let fields = try await cluster.kubectl("explain", path)
+      #expect(fields.status == 0 && fields.stdout.contains("FIELDS:"), "\(fields.stderr)")
+      #expect(!fields.stdout.contains("<no description>"), "\(path): \(fields.stdout)")
+    }
+    let swaggerExplain = try await cluster.kubectl("explain", "deployment.spec.replicas", "--output=plaintext-openapiv2")
+    #expect(swaggerExplain.status == 0 && swaggerExplain.stdout.contains("FIELD:    replicas <integer>"), "\(swaggerExplain.stdout)\(swaggerExplain.stderr)")
+    #expect(!swaggerExplain.stdout.contains("<empty>"), "\(swaggerExplain.stdout)")
     let slices = try await cluster.kubectl("describe", "service", "istio-grpc-server", "-n", a)
     #expect(!slices.stdout.contains("Endpoints:                <none>"), "\(slices.stdout)")
     let deleted = try await cluster.kubectl("delete", "deploy", "istio-grpc-server-v2", "-n", a)

@@ -62,6 +62,17 @@ public final class APIHandler: HTTPRequestHandler {
       return json(.ok, core ? discovery.coreVersions : discovery.groupList)
     case "/openapi/v3", "/openapi/v3/":
       return json(.ok, openAPI.index)
+    case "/openapi/v2", "/openapi/v2/", "/swagger.json":
+      let v2 = openAPI.v2
+      let proto = OpenAPIV2.wantsProtobuf(accept: request.headers["Accept"].joined(separator: ","))
+      let headers: HTTPHeaders = [
+        "Content-Type": proto ? OpenAPIV2.protobufType : "application/json", "ETag": "\"\(v2.etag)\"",
+        "Cache-Control": "no-cache, private", "Vary": "Accept",
+      ]
+      if request.headers["If-None-Match"].contains("\"\(v2.etag)\"") {
+        return HTTPResponse(status: .notModified, headers: headers, body: .bytes([]))
+      }
+      return HTTPResponse(status: .ok, headers: headers, body: .bytes(proto ? v2.protobuf : v2.json))
     default:
       break
     }

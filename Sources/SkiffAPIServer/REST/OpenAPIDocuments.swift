@@ -10,6 +10,8 @@ struct OpenAPIDocuments: Sendable {
   let documents: [String: [UInt8]]
   /// Content hashes by path; the index links `?hash=` URLs, which clients may cache.
   let hashes: [String: String]
+  /// `/openapi/v2`, the whole API in one document.
+  let v2: OpenAPIV2
 
   init(kinds: [any APIObject.Type]) {
     let registry = SchemaRegistry(kinds: kinds)
@@ -25,14 +27,18 @@ struct OpenAPIDocuments: Sendable {
     }
     var documents: [String: [UInt8]] = [:]
     var hashes: [String: String] = [:]
+    var all: [JSONValue] = []
     for path in order {
       let version = String(path.split(separator: "/").last!)
-      let bytes = Self.document(for: byGroupVersion[path]!, version: version, registry: registry).jsonBytes()
+      let document = Self.document(for: byGroupVersion[path]!, version: version, registry: registry)
+      let bytes = document.jsonBytes()
       documents[path] = bytes
       hashes[path] = Self.hash(bytes)
+      all.append(document)
     }
     self.documents = documents
     self.hashes = hashes
+    self.v2 = OpenAPIV2(v3: all)
   }
 
   /// `/openapi/v3`: the discovery of the documents.
