@@ -46,6 +46,7 @@ public final class Daemon: Sendable {
     let store = try step("open the object store at \(c.databasePath)") { try ObjectStore(path: c.databasePath) }
     let registry = ObjectRegistry(store: store, kinds: APIRegistry.kinds)
     registry.addAdmission(ClusterIPAllocator())
+    registry.addAdmission(ServiceAccountAdmission())
     if !c.controlPlaneOnly { registry.addAdmission(SingleNodeScheduler(nodeName: "skiff")) }
     registry.addAdmission(SidecarInjector(proxyImage: "docker.io/istio/proxyv2", socketDirectory: c.meshSocketDirectory))
     let meshServer = MeshConfigServer(controlPlaneID: "skiff", logger: logger)

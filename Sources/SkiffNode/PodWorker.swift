@@ -144,7 +144,9 @@ actor PodWorker {
       return
     }
     if pod.spec.nodeName == nil || pod.spec.nodeName?.isEmpty == true {
-      await bind()
+      // A pod with scheduling gates waits unbound; the update that removes the last one wakes
+      // this worker again.
+      if (pod.spec.schedulingGates ?? []).isEmpty { await bind() }
       return
     }
     if !scheduledEventSent && sandbox == nil && pod.status?.startTime == nil {
@@ -182,13 +184,16 @@ actor PodWorker {
     await writeStatus()
   }
 
-  /// The scheduler's job on a single node, for a pod created before the node existed:
-  /// bind it, as the `pods/binding` subresource does (nodeName is otherwise immutable).
+  /// The scheduler's job on a single node, for a pod created before the node existed or
+  /// whose scheduling gates are gone: bind it, as the `pods/binding` subresource does
+  /// (nodeName is otherwise immutable).
   func bind() async {
     let key = ObjectKey(Pod.resourceInfo.groupResource, namespace: namespace, name: name)
     do {
       let stored = try context.registry.store.guaranteedUpdate(key) { current in
-        guard current.object.value(at: ["spec", "nodeName"]) == nil else { return nil }
+        guard current.object.value(at: ["spec", "nodeName"]) == nil,
+          (current.object.value(at: ["spec", "schedulingGates"])?.arrayValue ?? []).isEmpty
+        else { return nil }
         var json = current.object
         json.setValue(.string(context.nodeName), at: ["spec", "nodeName"])
         return json

@@ -131,16 +131,17 @@ import Testing
     // followed by a blank line.
     let output = try cluster.ok(["describe", "pod", "istio-grpc-server-v1"])
     let expected = """
-      Name:         \(name)
-      Namespace:    default
-      Node:         <none>
-      Start Time:   \(started)
-      Labels:       app=istio-grpc-server
-                    pod-template-hash=\(pod.text("metadata.labels.pod-template-hash"))
-                    version=v1
-      Annotations:  <none>
-      Status:       Running
-      IP:           \(ip)
+      Name:             \(name)
+      Namespace:        default
+      Service Account:  default
+      Node:             <none>
+      Start Time:       \(started)
+      Labels:           app=istio-grpc-server
+                        pod-template-hash=\(pod.text("metadata.labels.pod-template-hash"))
+                        version=v1
+      Annotations:      <none>
+      Status:           Running
+      IP:               \(ip)
       IPs:
         IP:           \(ip)
       Controlled By:  ReplicaSet/\(rs)

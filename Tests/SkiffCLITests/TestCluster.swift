@@ -124,8 +124,8 @@ final class TestCluster: @unchecked Sendable {
 
   /// Runs `skiff ARGS` and requires it to succeed.
   @discardableResult
-  func ok(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-    let output = try skiff(arguments, environment: environment)
+  func ok(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Output {
+    let output = try skiff(arguments, environment: environment, stdin: stdin)
     guard output.status == 0 else { throw TestFailure("skiff \(arguments.joined(separator: " ")) failed: \(output)") }
     return output
   }

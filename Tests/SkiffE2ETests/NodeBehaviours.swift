@@ -62,6 +62,14 @@ struct NodeBehaviours {
     spec:
       terminationGracePeriodSeconds: 1
       containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: gated}
+    spec:
+      terminationGracePeriodSeconds: 1
+      schedulingGates: [{name: example.com/wait}]
+      containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
     """
 
   @Test func badPodsShowKubernetesReasonsAndTheDaemonSurvivesARestart() async throws {
@@ -166,6 +174,22 @@ struct NodeBehaviours {
     }
     let events = try await cluster.skiff("get", "events", "--field-selector", "involvedObject.name=hung-probe")
     #expect(events.stdout.contains("Liveness probe failed: command \"sleep 600\" timed out"), "\(events.stdout)")
+
+    // A pod with a scheduling gate waits unbound, runs as "default", and is bound and started
+    // when its gate is removed.
+    #expect(try await status(cluster, "gated") == "SchedulingGated")
+    let gated = JSON(parsing: try await cluster.skiff("get", "pod", "gated", "-o", "json").stdout)
+    #expect(gated.at("spec.nodeName") == nil)
+    #expect(gated.at("spec.serviceAccountName") == "default" && gated.at("spec.serviceAccount") == "default")
+    // Applying the manifest without the gate removes it (three-way merge with last-applied).
+    let ungatedFile = cluster.base + "/ungated.yaml"
+    try Self.manifest.replacingOccurrences(of: "  schedulingGates: [{name: example.com/wait}]\n", with: "")
+      .write(toFile: ungatedFile, atomically: true, encoding: .utf8)
+    let ungated = try await cluster.skiff("apply", "-f", ungatedFile)
+    #expect(ungated.stdout.contains("pod/gated configured"), "\(ungated.stdout)\(ungated.stderr)")
+    _ = try await cluster.eventually("gated to run once its gate is gone") { () -> Bool? in
+      try await status(cluster, "gated") == "Running" ? true : nil
+    }
 
     // Exec into what is not there: kubectl's messages.
     _ = try await cluster.eventually("sleeper to run") { () -> Bool? in

@@ -1,10 +1,17 @@
 extension Pod {
   /// What the API server does to a new pod before storing it (the pod strategy's
   /// `PrepareForCreate`): whatever status came with it is replaced by `Pending` and the
-  /// pod's QoS class.
+  /// pod's QoS class (and, for a pod with scheduling gates, the scheduler's SchedulingGated
+  /// condition).
   public mutating func prepareForCreate() {
     var fresh = PodStatus(phase: "Pending")
     fresh.qosClass = spec.qosClass
+    if !(spec.schedulingGates ?? []).isEmpty {
+      // What kube-scheduler reports at once for a gated pod (kubectl shows SchedulingGated).
+      fresh.conditions = [PodCondition(
+        type: "PodScheduled", status: "False", lastTransitionTime: Timestamp.now().wholeSeconds,
+        reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates")]
+    }
     status = fresh
   }
 

@@ -103,6 +103,8 @@ extension Pod {
     }
     munged.activeDeadlineSeconds = old.spec.activeDeadlineSeconds
     munged.schedulingGates = old.spec.schedulingGates
+    // Pods stored before serviceAccount mirrored serviceAccountName.
+    if (old.spec.serviceAccount ?? "").isEmpty { munged.serviceAccount = old.spec.serviceAccount }
     munged.tolerations = old.spec.tolerations
     if let oldGrace = old.spec.terminationGracePeriodSeconds, oldGrace < 0, munged.terminationGracePeriodSeconds == 1 {
       munged.terminationGracePeriodSeconds = oldGrace

@@ -10,6 +10,10 @@ extension PodSpec {
     if securityContext == nil { securityContext = PodSecurityContext() }
     if terminationGracePeriodSeconds == nil { terminationGracePeriodSeconds = 30 }
     if schedulerName?.isEmpty ?? true { schedulerName = "default-scheduler" }
+    // v1's serviceAccount is an alias: read when serviceAccountName is empty, written back as
+    // serviceAccountName (the v1 conversion).
+    if serviceAccountName?.isEmpty ?? true, let alias = serviceAccount, !alias.isEmpty { serviceAccountName = alias }
+    if let name = serviceAccountName, !name.isEmpty { serviceAccount = name }
     if var volumes {
       for i in volumes.indices { volumes[i].setDefaults() }
       self.volumes = volumes

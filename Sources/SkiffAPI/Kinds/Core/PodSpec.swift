@@ -42,11 +42,12 @@ public struct PodSpec: Codable, Sendable, Equatable {
   /// Node labels that a node must carry for the pod to be scheduled onto it. On Skiff, ignored (the API
   /// server warns): every pod runs on the one node.
   public var nodeSelector: [String: String]?
-  /// The name of the ServiceAccount, in the pod's namespace, that the pod runs as. On Skiff, an empty
-  /// value stays empty but counts as "default" for the downward API and for the pod's mesh identity.
+  /// The name of the ServiceAccount, in the pod's namespace, that the pod runs as. A pod created
+  /// without one runs as "default"; naming an account that does not exist refuses the pod. On Skiff,
+  /// no API token is mounted; the account is the pod's mesh identity.
   public var serviceAccountName: String?
-  /// Deprecated alias of serviceAccountName; use serviceAccountName instead. On Skiff, it is kept as
-  /// given and not synchronized with serviceAccountName.
+  /// Deprecated alias of serviceAccountName; use serviceAccountName instead. Read only when
+  /// serviceAccountName is empty, and always set to the same value as serviceAccountName.
   public var serviceAccount: String?
   /// Whether an API token of the pod's service account is mounted into its containers; when unset, the
   /// service account's own setting decides. On Skiff, no token is mounted either way.
@@ -135,8 +136,7 @@ public struct PodSpec: Codable, Sendable, Equatable {
   /// created either way.
   public var hostUsers: Bool?
   /// Named gates that hold the pod back from being scheduled while any is left; after creation they can
-  /// only be removed. On Skiff, a pod cannot be created with gates: the API server binds every new pod
-  /// to the node, which validation refuses while gates are present.
+  /// only be removed. The pod is bound to the node when its last gate is removed.
   public var schedulingGates: [PodSchedulingGate]?
   /// The ResourceClaims (dynamic resource allocation) the pod uses, under names its containers refer to
   /// in resources.claims. On Skiff, stored but nothing is allocated.
