@@ -1,5 +1,5 @@
 """The Python `kubernetes` client (PyPI) against a running Skiff cluster, through the
-kubeconfig `skiff up` wrote: lists pods, creates a Deployment and waits for it to be
+kubeconfig `skiff up` wrote: lists pods (and namespaces in pages), creates a Deployment and waits for it to be
 available, watches pods, reads a missing pod (404 ApiException with the Status), deletes.
 
     kube_client.py IMAGE    (KUBECONFIG names the cluster's kubeconfig)
@@ -31,6 +31,17 @@ namespaces = [n.metadata.name for n in core.list_namespace().items]
 check("default" in namespaces and "kube-system" in namespaces, f"namespaces listed: {namespaces}")
 pods = core.list_pod_for_all_namespaces()
 check(pods.metadata.resource_version is not None, f"pods listed at resourceVersion {pods.metadata.resource_version}")
+
+# Pages: limit and the continue token, as client-go's pager and kubectl --chunk-size read.
+paged, token, pages = [], None, 0
+while pages < 10:
+    page = core.list_namespace(limit=1, _continue=token) if token else core.list_namespace(limit=1)
+    paged += [n.metadata.name for n in page.items]
+    pages += 1
+    token = page.metadata._continue
+    if not token:
+        break
+check(paged == sorted(namespaces) and pages == len(namespaces), f"namespaces listed one per page: {paged}")
 
 labels = {"app": "py-client"}
 deployment = client.V1Deployment(

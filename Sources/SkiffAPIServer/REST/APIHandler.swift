@@ -175,17 +175,23 @@ public final class APIHandler: HTTPRequestHandler {
 
   func list(_ context: RequestContext) throws -> HTTPResponse {
     let (labels, fields) = try context.selectors()
-    let (items, revision) = registry.list(
+    let (all, revision) = registry.list(
       context.info, namespace: context.namespace.isEmpty ? nil : context.namespace, labels: labels, fields: fields)
+    let page = try ListPage(
+      all, revision: revision, request: context.request, namespaced: !context.namespace.isEmpty,
+      filtered: !labels.isEverything || fields != nil)
+    let items = page.items
     if context.wantsTable {
-      return context.respond(.ok, object: TablePrinters.table(
-        for: items.map(\.object), info: context.info, revision: revision, now: Timestamp.now(),
-        includeObject: context.request.queryValue("includeObject") ?? "Metadata"))
+      var table = TablePrinters.table(
+        for: items.map(\.object), info: context.info, revision: page.revision, now: Timestamp.now(),
+        includeObject: context.request.queryValue("includeObject") ?? "Metadata")
+      table["metadata"] = page.metadata
+      return context.respond(.ok, object: table)
     }
     // Assembled from the items' stored bytes: encoding 10k objects again took ~80 ms.
     let head: JSONValue = [
       "kind": .string(context.info.kind + "List"), "apiVersion": .string(context.apiVersion),
-      "metadata": ["resourceVersion": .string(String(revision))],
+      "metadata": page.metadata,
     ]
     var bytes = head.jsonBytes()
     bytes.removeLast()  // the closing brace

@@ -128,7 +128,7 @@ struct OpenAPIDocuments: Sendable {
     var out: [(String, JSONValue)] = []
     out.append((collectionPath, [
       "parameters": .array(common),
-      "get": operation("list", "list or watch objects of kind", ["labelSelector", "fieldSelector", "limit", "resourceVersion", "watch"], response: list),
+      "get": operation("list", "list or watch objects of kind", ["labelSelector", "fieldSelector", "limit", "continue", "resourceVersion", "watch"], response: list),
       "post": operation("post", "create a", writes, body: ["application/json", "application/yaml"], response: ref),
       "delete": operation("deletecollection", "delete collection of", ["labelSelector", "fieldSelector", "gracePeriodSeconds", "propagationPolicy"], response: ref),
     ]))
@@ -149,7 +149,7 @@ struct OpenAPIDocuments: Sendable {
     }
     if info.namespaced {
       out.append(("\(prefix)/\(info.plural)", [
-        "get": operation("list", "list or watch objects of kind", ["labelSelector", "fieldSelector", "limit", "resourceVersion", "watch"], response: list),
+        "get": operation("list", "list or watch objects of kind", ["labelSelector", "fieldSelector", "limit", "continue", "resourceVersion", "watch"], response: list),
       ]))
     }
     return out

@@ -269,27 +269,3 @@ struct ProtobufMessageDecoder {
     return error
   }
 }
-
-/// Go's `base64.StdEncoding`: the standard alphabet, padded.
-enum Base64 {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-  static func encode(_ bytes: ArraySlice<UInt8>) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity((bytes.count + 2) / 3 * 4)
-    var i = bytes.startIndex
-    while i < bytes.endIndex {
-      let count = min(3, bytes.endIndex - i)
-      let b0 = UInt32(bytes[i])
-      let b1 = count > 1 ? UInt32(bytes[i + 1]) : 0
-      let b2 = count > 2 ? UInt32(bytes[i + 2]) : 0
-      let n = b0 << 16 | b1 << 8 | b2
-      out.append(alphabet[Int(n >> 18 & 63)])
-      out.append(alphabet[Int(n >> 12 & 63)])
-      out.append(count > 1 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-      out.append(count > 2 ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
-      i += count
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-}

@@ -335,38 +335,6 @@ enum ScalarResolver {
 
   /// Go's `base64.StdEncoding.DecodeString`: padded standard alphabet; line breaks ignored.
   static func decodeBase64(_ text: String) -> [UInt8]? {
-    var values: [UInt8] = []
-    var padding = 0
-    for c in text.utf8 where c != UInt8(ascii: "\n") && c != UInt8(ascii: "\r") {
-      let v: UInt8
-      switch c {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
-      case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a") + 26
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
-      case UInt8(ascii: "+"): v = 62
-      case UInt8(ascii: "/"): v = 63
-      case UInt8(ascii: "="):
-        padding += 1
-        continue
-      default: return nil
-      }
-      if padding > 0 { return nil }  // data after padding
-      values.append(v)
-    }
-    guard (values.count + padding) % 4 == 0, padding <= 2, padding == 0 || values.count % 4 + padding == 4 else {
-      return nil
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(values.count * 3 / 4)
-    var i = 0
-    while i < values.count {
-      let n = min(4, values.count - i)
-      var chunk: UInt32 = 0
-      for j in 0..<4 { chunk = chunk << 6 | UInt32(j < n ? values[i + j] : 0) }
-      let bytes = [UInt8(chunk >> 16 & 0xff), UInt8(chunk >> 8 & 0xff), UInt8(chunk & 0xff)]
-      out.append(contentsOf: bytes.prefix(n - 1))
-      i += 4
-    }
-    return out
+    try? Base64.decode(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" })))
   }
 }
