@@ -14,41 +14,100 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// A JSON object: string keys in insertion order, each with a value.
+///
+/// Members are kept in one array, searched directly while the object is small (most objects
+/// of the API are: metadata, containers, managedFields entries); an index by key is built
+/// once it grows past `indexThreshold` members (large ConfigMaps, label maps). Every stored
+/// object keeps its tree in memory, so one allocation per object instead of a key array and a
+/// hash table roughly halves what the store holds.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
-  public private(set) var keys: [String] = []
-  private var storage: [String: JSONValue] = [:]
+  private var entries: [(key: String, value: JSONValue)] = []
+  /// Positions in `entries` by key; nil while the object is small.
+  private var index: [String: Int]?
+
+  static let indexThreshold = 12
 
   public init() {}
 
   public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    entries.reserveCapacity(elements.count)
     for (key, value) in elements { self[key] = value }
   }
 
   public init(_ pairs: [(String, JSONValue)]) {
+    entries.reserveCapacity(pairs.count)
     for (key, value) in pairs { self[key] = value }
+  }
+
+  /// The keys in order.
+  public var keys: [String] { entries.map(\.key) }
+
+  private func position(of key: String) -> Int? {
+    if let index { return index[key] }
+    return entries.firstIndex { $0.key == key }
+  }
+
+  private mutating func reindex() {
+    guard entries.count > Self.indexThreshold else {
+      index = nil
+      return
+    }
+    var built: [String: Int] = [:]
+    built.reserveCapacity(entries.count)
+    for (i, entry) in entries.enumerated() { built[entry.key] = i }
+    index = built
   }
 
   /// The member named `key`; setting nil removes it, setting a new key appends it.
   public subscript(key: String) -> JSONValue? {
-    get { storage[key] }
+    get { position(of: key).map { entries[$0].value } }
     set {
       if let newValue {
-        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-      } else if storage.removeValue(forKey: key) != nil {
-        keys.removeAll { $0 == key }
+        if let i = position(of: key) {
+          entries[i].value = newValue
+        } else {
+          entries.append((key, newValue))
+          if index != nil {
+            index![key] = entries.count - 1
+          } else if entries.count > Self.indexThreshold {
+            reindex()
+          }
+        }
+      } else if let i = position(of: key) {
+        entries.remove(at: i)
+        if index != nil { reindex() }
       }
     }
   }
 
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  public var count: Int { entries.count }
+  public var isEmpty: Bool { entries.isEmpty }
 
-  public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-    keys.lazy.map { (key: $0, value: storage[$0]!) }.makeIterator()
+  public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
+    entries.makeIterator()
   }
 
-  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-  public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+  /// Equal members, in any order.
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    guard lhs.entries.count == rhs.entries.count else { return false }
+    for (key, value) in lhs.entries {
+      guard let other = rhs[key], other == value else { return false }
+    }
+    return true
+  }
+
+  /// Independent of member order, as `==` is.
+  public func hash(into hasher: inout Hasher) {
+    var combined = 0
+    for (key, value) in entries {
+      var member = Hasher()
+      member.combine(key)
+      member.combine(value)
+      combined ^= member.finalize()
+    }
+    hasher.combine(entries.count)
+    hasher.combine(combined)
+  }
 }
 
 extension JSONValue {
