@@ -28,7 +28,9 @@ struct DiscoveryTests {
       let apis = try await cluster.client.get("/apis")
       #expect(apis.json["kind"] == "APIGroupList")
       let groups = apis.json["groups"]?.arrayValue ?? []
-      #expect(groups.compactMap { $0["name"]?.stringValue } == ["apps", "discovery.k8s.io", "networking.istio.io"])
+      #expect(groups.compactMap { $0["name"]?.stringValue } == [
+        "apps", "discovery.k8s.io", "networking.istio.io", "authorization.k8s.io", "authentication.k8s.io",
+      ])
       let istio = groups.first { $0["name"] == "networking.istio.io" }
       #expect(istio?["versions"]?.arrayValue?.compactMap { $0["groupVersion"]?.stringValue } == [
         "networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3",
@@ -147,7 +149,9 @@ struct DiscoveryTests {
       #expect(apis.json["kind"] == "APIGroupDiscoveryList")
       #expect(apis.json["apiVersion"] == "apidiscovery.k8s.io/v2")
       let groups = apis.json["items"]?.arrayValue ?? []
-      #expect(groups.compactMap { $0.at("metadata.name")?.stringValue } == ["apps", "discovery.k8s.io", "networking.istio.io"])
+      #expect(groups.compactMap { $0.at("metadata.name")?.stringValue } == [
+        "apps", "discovery.k8s.io", "networking.istio.io", "authorization.k8s.io", "authentication.k8s.io",
+      ])
       let apps = try #require(groups.first)
       let deployments = try #require(apps["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == "deployments" })
       #expect(deployments["scope"] == "Namespaced")
@@ -155,7 +159,7 @@ struct DiscoveryTests {
       #expect(deployments["shortNames"] == ["deploy"])
       let subresources = deployments["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue }
       #expect(subresources == ["status", "scale"])
-      let istioVersions = groups.last?["versions"]?.arrayValue?.compactMap { $0["version"]?.stringValue }
+      let istioVersions = groups.first { $0.at("metadata.name") == "networking.istio.io" }?["versions"]?.arrayValue?.compactMap { $0["version"]?.stringValue }
       #expect(istioVersions == ["v1", "v1beta1", "v1alpha3"])
 
       let core = try await cluster.client.get("/api", headers: Self.aggregatedAccept)

@@ -198,6 +198,19 @@ struct ProtobufTests {
     #expect(pod.at("spec.securityContext.runAsUser") == -1)
   }
 
+  /// `kubectl auth can-i create pods -n demo` and `kubectl auth whoami` send these.
+  @Test func accessReviewsOfKubectlAuth() throws {
+    let attributes = Wire.string(1, "demo") + Wire.string(2, "create") + Wire.string(5, "pods")
+    let review = try KubernetesProtobuf.decode(Wire.object(
+      "authorization.k8s.io/v1", "SelfSubjectAccessReview", Wire.message(1) + Wire.message(2, Wire.message(1, attributes))))
+    #expect(review.at("spec.resourceAttributes") == ["namespace": "demo", "verb": "create", "resource": "pods"])
+    let rules = try KubernetesProtobuf.decode(Wire.object(
+      "authorization.k8s.io/v1", "SelfSubjectRulesReview", Wire.message(2, Wire.string(1, "demo"))))
+    #expect(rules.at("spec.namespace") == "demo")
+    let whoami = try KubernetesProtobuf.decode(Wire.object("authentication.k8s.io/v1", "SelfSubjectReview", Wire.message(1)))
+    #expect(whoami["kind"] == "SelfSubjectReview")
+  }
+
   @Test func deleteOptionsInAnyGroupVersion() throws {
     for apiVersion in ["v1", "apps/v1", "meta.k8s.io/v1"] {
       let decoded = try KubernetesProtobuf.decode(Wire.object(apiVersion, "DeleteOptions",

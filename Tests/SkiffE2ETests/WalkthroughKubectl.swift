@@ -179,6 +179,11 @@ struct WalkthroughKubectl {
     let swaggerExplain = try await cluster.kubectl("explain", "deployment.spec.replicas", "--output=plaintext-openapiv2")
     #expect(swaggerExplain.status == 0 && swaggerExplain.stdout.contains("FIELD:    replicas <integer>"), "\(swaggerExplain.stdout)\(swaggerExplain.stderr)")
     #expect(!swaggerExplain.stdout.contains("<empty>"), "\(swaggerExplain.stdout)")
+    // kubectl auth: everyone is an administrator on Skiff, and kubectl says so.
+    let canI = try await cluster.kubectl("auth", "can-i", "create", "pods", "-n", a)
+    #expect(canI.stdout == "yes\n", "\(canI.stdout)\(canI.stderr)")
+    let whoami = try await cluster.kubectl("auth", "whoami")
+    #expect(whoami.stdout.contains("skiff-admin") && whoami.stdout.contains("system:masters"), "\(whoami.stdout)\(whoami.stderr)")
     let slices = try await cluster.kubectl("describe", "service", "istio-grpc-server", "-n", a)
     #expect(!slices.stdout.contains("Endpoints:                <none>"), "\(slices.stdout)")
     let deleted = try await cluster.kubectl("delete", "deploy", "istio-grpc-server-v2", "-n", a)

@@ -16,11 +16,16 @@ public struct ResourceInfo: Sendable, Hashable {
   public var categories: [String]
   /// Whether the kind has a `status` subresource (writes to the main resource keep status).
   public var hasStatus: Bool
+  /// What discovery says can be done: everything for stored kinds, `create` alone for
+  /// request-only resources (access reviews).
+  public var verbs: [String]
+
+  public static let storedVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
   public init(
     group: String, version: String, servedVersions: [String]? = nil, kind: String, plural: String,
     singular: String? = nil, namespaced: Bool, shortNames: [String] = [], categories: [String] = [],
-    hasStatus: Bool = true
+    hasStatus: Bool = true, verbs: [String] = ResourceInfo.storedVerbs
   ) {
     self.group = group
     self.version = version
@@ -32,6 +37,7 @@ public struct ResourceInfo: Sendable, Hashable {
     self.shortNames = shortNames
     self.categories = categories
     self.hasStatus = hasStatus
+    self.verbs = verbs
   }
 
   /// `v1`, `apps/v1`, `networking.istio.io/v1`.

@@ -36,6 +36,13 @@ public struct Status: Codable, Sendable, Equatable, Error {
            details: StatusDetails(name: name, group: resource.group, kind: resource.resource))
   }
 
+  /// A path the server does not serve (404), with empty details as the apiserver's router
+  /// answers: clients tell it from a missing object by the empty name (kubectl debug reads
+  /// it as "ephemeral containers are disabled").
+  public static var routeNotFound: Status {
+    Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource", details: StatusDetails())
+  }
+
   /// `deployments.apps "x" already exists` (409).
   public static func alreadyExists(_ resource: GroupResource, _ name: String) -> Status {
     Status(code: 409, reason: "AlreadyExists", message: "\(resource) \"\(name)\" already exists",

@@ -16,7 +16,8 @@ public enum KubernetesProtobuf {
   /// The object in `bytes` as JSON, `apiVersion` and `kind` first (from the envelope).
   ///
   /// Kinds: v1 Namespace, Pod, Service, ConfigMap, Secret, ServiceAccount, Endpoints, Event,
-  /// Node; apps/v1 Deployment, ReplicaSet; DeleteOptions and Status in any group version.
+  /// Node; apps/v1 Deployment, ReplicaSet; the access reviews of `kubectl auth`; DeleteOptions
+  /// and Status in any group version.
   /// Fields unknown to the schema are skipped, as Go's decoder skips them.
   public static func decode(_ bytes: some Collection<UInt8>) throws(KubernetesProtobufError) -> JSONValue {
     let body = Array(bytes)

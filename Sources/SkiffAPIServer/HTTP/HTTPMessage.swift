@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
   public var query: [(name: String, value: String)]
   public var headers: HTTPHeaders
   public var body: ByteBuffer
+  /// Who sent it, on the authenticated port; nil on the root-only unix socket.
+  public var user: UserInfo?
 
   public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer = ByteBuffer()) {
     self.method = method

@@ -18,13 +18,16 @@ public struct HTTPSecurity: Sendable {
     self.bearerTokens = bearerTokens
   }
 
-  /// The user a request is made as, or nil when it is not authenticated.
-  func user(_ headers: HTTPHeaders, _ connection: ConnectionIdentity) -> String? {
-    if let peer = connection.peer, let name = peer.commonName, !name.isEmpty { return name }
+  /// The user a request is made as, or nil when it is not authenticated: a client
+  /// certificate's CN with its O values as groups, or the admin for a known token.
+  func user(_ headers: HTTPHeaders, _ connection: ConnectionIdentity) -> UserInfo? {
+    if let peer = connection.peer, let name = peer.commonName, !name.isEmpty {
+      return UserInfo(username: name, groups: peer.organizations + ["system:authenticated"])
+    }
     for value in headers["Authorization"] {
       let parts = value.split(separator: " ", maxSplits: 1)
       if parts.count == 2, parts[0].lowercased() == "bearer", bearerTokens.contains(String(parts[1])) {
-        return "skiff-admin"
+        return UserInfo(username: "skiff-admin", groups: ["system:masters", "system:authenticated"])
       }
     }
     return nil

@@ -195,7 +195,8 @@ public final class HTTPServer: Sendable {
         } else if let security, security.user(head.headers, identity) == nil {
           response = unauthorizedResponse()
         } else {
-          let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+          var request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+          request.user = security?.user(head.headers, identity)
           response = await handler.handle(request)
         }
         var streaming = false

@@ -23,7 +23,7 @@ public final class APIHandler: HTTPRequestHandler {
     extensions: [String: @Sendable (HTTPRequest) async throws -> HTTPResponse] = [:], logger: Logger
   ) {
     self.registry = registry
-    self.discovery = Discovery(kinds: registry.kinds.map { $0.resourceInfo })
+    self.discovery = Discovery(kinds: registry.kinds.map { $0.resourceInfo } + AccessReviews.resources)
     self.openAPI = OpenAPIDocuments(kinds: registry.kinds)
     self.subresources = subresources
     self.extensions = extensions
@@ -79,13 +79,14 @@ public final class APIHandler: HTTPRequestHandler {
     if request.path.hasPrefix("/openapi/v3/") {
       let key = String(request.path.dropFirst("/openapi/v3/".count))
       guard let document = openAPI.documents[key] else {
-        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        throw Status.routeNotFound
       }
       var headers: HTTPHeaders = ["Content-Type": "application/json", "ETag": "\"\(openAPI.hashes[key]!)\""]
       // A URL with the content's hash never changes: clients may keep it (as the apiserver says).
       headers.add(name: "Cache-Control", value: request.queryValue("hash") == openAPI.hashes[key] ? "public, immutable" : "no-cache, private")
       return HTTPResponse(status: .ok, headers: headers, body: .bytes(document))
     }
+    if let review = try AccessReviews.answer(request, user: request.user ?? .loopback) { return review }
     if let (_, handler) = extensions.first(where: { request.path.hasPrefix($0.key) }) {
       return try await handler(request)
     }
@@ -94,11 +95,11 @@ public final class APIHandler: HTTPRequestHandler {
       return json(.ok, discovery.group(String(segments[1])))
     }
     guard let path = APIPath(request.path) else {
-      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      throw Status.routeNotFound
     }
     guard let resourceName = path.resource else {
       guard let list = discovery.resourceList(group: path.group, version: path.version) else {
-        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        throw Status.routeNotFound
       }
       return json(.ok, list)
     }
@@ -106,15 +107,15 @@ public final class APIHandler: HTTPRequestHandler {
       $0.resourceInfo.group == path.group && $0.resourceInfo.plural == resourceName
         && $0.resourceInfo.servedVersions.contains(path.version)
     }) else {
-      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      throw Status.routeNotFound
     }
     let info = kind.resourceInfo
     if !info.namespaced && path.namespace != nil {
-      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      throw Status.routeNotFound
     }
     let namespace = path.namespace ?? ""
     if path.subresource == "status" && !info.hasStatus {
-      throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+      throw Status.routeNotFound
     }
     if path.subresource == "scale", Self.hasScale(info), let name = path.name {
       let context = RequestContext(request: request, info: info, version: path.version, namespace: namespace)
@@ -124,7 +125,7 @@ public final class APIHandler: HTTPRequestHandler {
     }
     if let sub = path.subresource, sub != "status" {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
-        throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        throw Status.routeNotFound
       }
       return try await handler.handle(request, info: info, namespace: namespace, name: name)
     }

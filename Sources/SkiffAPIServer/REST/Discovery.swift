@@ -49,7 +49,7 @@ struct Discovery {
       var entry: JSONObject = [
         "name": .string(k.plural), "singularName": .string(k.singular), "namespaced": .bool(k.namespaced),
         "kind": .string(k.kind),
-        "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+        "verbs": .array(k.verbs.map { .string($0) }),
       ]
       if !k.shortNames.isEmpty { entry["shortNames"] = .array(k.shortNames.map { .string($0) }) }
       if !k.categories.isEmpty { entry["categories"] = .array(k.categories.map { .string($0) }) }
@@ -112,7 +112,7 @@ struct Discovery {
             "resource": .string(k.plural),
             "responseKind": ["group": .string(k.group), "version": .string(version), "kind": .string(k.kind)],
             "scope": k.namespaced ? "Namespaced" : "Cluster", "singularResource": .string(k.singular),
-            "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+            "verbs": .array(k.verbs.map { .string($0) }),
           ]
           if !k.shortNames.isEmpty { entry["shortNames"] = .array(k.shortNames.map { .string($0) }) }
           if !k.categories.isEmpty { entry["categories"] = .array(k.categories.map { .string($0) }) }

@@ -16,6 +16,9 @@ enum ProtobufSchema {
     "v1/Node": "core.v1.Node",
     "apps/v1/Deployment": "apps.v1.Deployment",
     "apps/v1/ReplicaSet": "apps.v1.ReplicaSet",
+    "authorization.k8s.io/v1/SelfSubjectAccessReview": "authorization.v1.SelfSubjectAccessReview",
+    "authorization.k8s.io/v1/SelfSubjectRulesReview": "authorization.v1.SelfSubjectRulesReview",
+    "authentication.k8s.io/v1/SelfSubjectReview": "authentication.v1.SelfSubjectReview",
     "*/DeleteOptions": "meta.v1.DeleteOptions",
     "*/Status": "meta.v1.Status",
   ]
@@ -29,7 +32,7 @@ enum ProtobufSchema {
   /// Every message by name (`core.v1.Container`).
   static let messages: [String: ProtobufMessage] = {
     var all: [String: ProtobufMessage] = [:]
-    for message in metaV1 + coreV1 + appsV1 { all[message.name] = message }
+    for message in metaV1 + coreV1 + appsV1 + authorizationV1 { all[message.name] = message }
     return all
   }()
 }
