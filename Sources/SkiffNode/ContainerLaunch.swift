@@ -24,12 +24,14 @@ public struct ContainerLaunch: Sendable {
   public var services: [Service]
   /// ConfigMaps of the pod's namespace, for env `valueFrom`/`envFrom`.
   public var configMaps: [String: ConfigMap]
+  /// Secrets of the pod's namespace, for env `valueFrom`/`envFrom`.
+  public var secrets: [String: Secret]
   public var nodeName: String
   public var hostIP: String
 
   public init(
     pod: Pod, container: Container, image: ResolvedImage, etcDirectory: String, volumeDirectories: [String: String],
-    services: [Service], configMaps: [String: ConfigMap], nodeName: String, hostIP: String
+    services: [Service], configMaps: [String: ConfigMap], secrets: [String: Secret] = [:], nodeName: String, hostIP: String
   ) {
     self.pod = pod
     self.container = container
@@ -38,6 +40,7 @@ public struct ContainerLaunch: Sendable {
     self.volumeDirectories = volumeDirectories
     self.services = services
     self.configMaps = configMaps
+    self.secrets = secrets
     self.nodeName = nodeName
     self.hostIP = hostIP
   }
@@ -109,8 +112,14 @@ public struct ContainerLaunch: Sendable {
           throw ContainerConfigError("configmap \"\(ref.name ?? "")\" not found")
         }
         for (key, value) in (map.data ?? [:]).sorted(by: { $0.key < $1.key }) { set((source.prefix ?? "") + key, value) }
-      } else if source.secretRef != nil {
-        throw ContainerConfigError("secrets are not supported by Skiff: envFrom secretRef in container \(container.name)")
+      } else if let ref = source.secretRef {
+        guard let secret = secrets[ref.name ?? ""] else {
+          if ref.optional == true { continue }
+          throw ContainerConfigError("secret \"\(ref.name ?? "")\" not found")
+        }
+        for key in (secret.data ?? [:]).keys.sorted() {
+          set((source.prefix ?? "") + key, String(decoding: secret.value(key) ?? [], as: UTF8.self))
+        }
       }
     }
     for variable in container.env ?? [] {
@@ -127,8 +136,15 @@ public struct ContainerLaunch: Sendable {
           set(variable.name, value)
         } else if let resource = from.resourceFieldRef {
           set(variable.name, resourceValue(resource.resource))
-        } else if from.secretKeyRef != nil {
-          throw ContainerConfigError("secrets are not supported by Skiff: env \(variable.name) in container \(container.name)")
+        } else if let key = from.secretKeyRef {
+          guard let secret = secrets[key.name ?? ""], let value = secret.value(key.key) else {
+            if key.optional == true { continue }
+            // The kubelet's wording (kubelet_pods.go makeEnvironmentVariables).
+            throw ContainerConfigError(secrets[key.name ?? ""] == nil
+              ? "secret \"\(key.name ?? "")\" not found"
+              : "couldn't find key \(key.key) in Secret \(pod.metadata.namespace ?? "")/\(key.name ?? "")")
+          }
+          set(variable.name, String(decoding: value, as: UTF8.self))
         }
       } else {
         set(variable.name, "")

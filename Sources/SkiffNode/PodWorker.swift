@@ -362,12 +362,14 @@ actor PodWorker {
       let services = context.registry.list(Service.self, namespace: namespace)
       var configMaps: [String: ConfigMap] = [:]
       for map in context.registry.list(ConfigMap.self, namespace: namespace) { configMaps[map.metadata.name ?? ""] = map }
+      var secrets: [String: Secret] = [:]
+      for secret in context.registry.list(Secret.self, namespace: namespace) { secrets[secret.metadata.name ?? ""] = secret }
       var currentPod = pod
       currentPod.status = currentPod.status ?? PodStatus()
       currentPod.status?.podIP = podIP
       let launch = ContainerLaunch(
         pod: currentPod, container: container, image: image, etcDirectory: context.paths.etc(uid), volumeDirectories: volumes,
-        services: services, configMaps: configMaps, nodeName: context.nodeName, hostIP: NodeNetwork.nodeAddress)
+        services: services, configMaps: configMaps, secrets: secrets, nodeName: context.nodeName, hostIP: NodeNetwork.nodeAddress)
       let limits = container.resources?.limits ?? [:]
       let cgroups = (try? context.cgroups.create(
         pod: uid, container: container.name, memoryBytes: limits["memory"]?.bytes, cpuMillis: limits["cpu"]?.millis)) ?? []
@@ -418,7 +420,8 @@ actor PodWorker {
   }
 
   /// Volume directories on the node: emptyDir (a directory, or tmpfs for medium Memory is
-  /// left to the directory), configMap (its keys written as files), hostPath.
+  /// left to the directory), configMap and secret (their keys written as files, with the
+  /// volume's or item's mode), hostPath.
   func prepareVolumes() throws -> [String: String] {
     var out: [String: String] = [:]
     for volume in pod.spec.volumes ?? [] {
@@ -445,6 +448,24 @@ actor PodWorker {
           try FileOps.write(file, value)
         }
         out[volume.name] = directory
+      } else if let source = volume.secret {
+        try FileOps.makeDirectories(directory)
+        out[volume.name] = directory
+        guard let secret = context.registry.get(Secret.self, namespace: namespace, name: source.secretName ?? "") else {
+          if source.optional == true { continue }
+          throw ContainerConfigError("secret \"\(source.secretName ?? "")\" not found")
+        }
+        let keys = (secret.data ?? [:]).keys.sorted()
+        let items = source.items ?? keys.map { KeyToPath(key: $0, path: $0) }
+        for item in items {
+          guard let value = secret.value(item.key) else {
+            if source.optional == true { continue }
+            throw ContainerConfigError("couldn't find key \(item.key) in Secret \(namespace)/\(source.secretName ?? "")")
+          }
+          let file = directory + "/" + item.path
+          if let slash = file.lastIndex(of: "/") { try FileOps.makeDirectories(String(file[..<slash])) }
+          try FileOps.write(file, value, mode: mode_t(item.mode ?? source.defaultMode ?? 0o644))
+        }
       } else if let host = volume.hostPath {
         if host.type == "DirectoryOrCreate" { try FileOps.makeDirectories(host.path) }
         out[volume.name] = host.path
@@ -809,10 +830,15 @@ enum FileOps {
   }
 
   static func write(_ path: String, _ text: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    try write(path, Array(text.utf8))
+  }
+
+  /// Writes `bytes` to a new or truncated file with `mode` (the umask does not apply).
+  static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard fd >= 0 else { throw RuntimeError(stage: "write \(path)", String(cString: strerror(errno))) }
     defer { close(fd) }
-    let bytes = Array(text.utf8)
+    _ = fchmod(fd, mode)
     _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
   }
 }

@@ -50,6 +50,7 @@ struct RegistryTests {
       "events ev v1 true Event ",
       "serviceaccounts sa v1 true ServiceAccount ",
       "configmaps cm v1 true ConfigMap ",
+      "secrets  v1 true Secret ",
       "deployments deploy apps/v1 true Deployment all",
       "replicasets rs apps/v1 true ReplicaSet all",
       "endpointslices  discovery.k8s.io/v1 true EndpointSlice ",

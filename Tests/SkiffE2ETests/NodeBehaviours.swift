@@ -64,6 +64,24 @@ struct NodeBehaviours {
       containers: [{name: main, image: busybox, command: ["sleep", "3650d"]}]
     ---
     apiVersion: v1
+    kind: Secret
+    metadata: {name: db}
+    stringData: {password: "s3cr3t!", user: admin}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: secret-user}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: busybox
+        command: ["sleep", "3650d"]
+        env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}]
+        volumeMounts: [{name: creds, mountPath: /etc/creds}]
+      volumes: [{name: creds, secret: {secretName: db, defaultMode: 0400}}]
+    ---
+    apiVersion: v1
     kind: Pod
     metadata: {name: gated}
     spec:
@@ -190,6 +208,14 @@ struct NodeBehaviours {
     _ = try await cluster.eventually("gated to run once its gate is gone") { () -> Bool? in
       try await status(cluster, "gated") == "Running" ? true : nil
     }
+
+    // A Secret reaches its pod decoded, as a variable and as files with the volume's mode.
+    _ = try await cluster.eventually("secret-user to run") { () -> Bool? in
+      try await status(cluster, "secret-user") == "Running" ? true : nil
+    }
+    let fromSecret = try await cluster.skiff(
+      "exec", "secret-user", "--", "sh", "-c", "echo $DB_PASSWORD; cat /etc/creds/user; echo; stat -c %a /etc/creds/password")
+    #expect(fromSecret.stdout == "s3cr3t!\nadmin\n400\n", "\(fromSecret.stdout)\(fromSecret.stderr)")
 
     // Exec into what is not there: kubectl's messages.
     _ = try await cluster.eventually("sleeper to run") { () -> Bool? in

@@ -9,7 +9,7 @@ struct ContainerLaunchTests {
     digest: "sha256:00", rootfs: "/nonexistent",
     config: ImageConfig(references: ["docker.io/istio/proxyv2"], entrypoint: ["/usr/local/bin/skiff-proxy"], cmd: ["--help"]))
 
-  func launch(_ container: Container, image: ResolvedImage = proxyImage) -> ContainerLaunch {
+  func launch(_ container: Container, image: ResolvedImage = proxyImage, secrets: [String: Secret] = [:]) -> ContainerLaunch {
     var pod = Pod()
     pod.metadata.name = "client-abc12"
     pod.metadata.namespace = "grpc-sidecar"
@@ -19,7 +19,38 @@ struct ContainerLaunchTests {
     pod.status?.podIP = "10.244.0.7"
     return ContainerLaunch(
       pod: pod, container: container, image: image, etcDirectory: "/tmp", volumeDirectories: [:], services: [],
-      configMaps: [:], nodeName: "skiff", hostIP: "10.244.0.1")
+      configMaps: [:], secrets: secrets, nodeName: "skiff", hostIP: "10.244.0.1")
+  }
+
+  @Test func secretsGiveDecodedVariablesAndMissingOnesStopTheContainerUnlessOptional() throws {
+    let db = Secret(metadata: ObjectMeta(name: "db"), data: ["password": "czNjcjN0IQ==", "user": "YWRtaW4="])
+    var container = Container(name: "app")
+    container.envFrom = [EnvFromSource(prefix: "DB_", secretRef: SecretEnvSource(name: "db"))]
+    container.env = [
+      EnvVar(name: "PASSWORD", valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: "db", key: "password"))),
+      EnvVar(name: "TOKEN", valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: "api", key: "token", optional: true))),
+    ]
+    let env = try launch(container, secrets: ["db": db]).processSpec().env
+    #expect(env.contains("DB_password=s3cr3t!") && env.contains("DB_user=admin"))
+    #expect(env.contains("PASSWORD=s3cr3t!"))
+    #expect(!env.contains { $0.hasPrefix("TOKEN=") })
+
+    var missingKey = Container(name: "app")
+    missingKey.env = [EnvVar(name: "X", valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: "db", key: "nope")))]
+    #expect(configError { try launch(missingKey, secrets: ["db": db]).processSpec() } == "couldn't find key nope in Secret grpc-sidecar/db")
+    var missingSecret = Container(name: "app")
+    missingSecret.envFrom = [EnvFromSource(secretRef: SecretEnvSource(name: "gone"))]
+    #expect(configError { try launch(missingSecret).processSpec() } == "secret \"gone\" not found")
+  }
+
+  /// The message of the ContainerConfigError `body` throws, nil when it throws none.
+  func configError(_ body: () throws -> ProcessSpec) -> String? {
+    do {
+      _ = try body()
+      return nil
+    } catch {
+      return (error as? ContainerConfigError)?.message ?? "\(error)"
+    }
   }
 
   @Test func argsExpandVariablesOfTheContainerEnvironment() throws {

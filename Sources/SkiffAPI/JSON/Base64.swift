@@ -18,6 +18,7 @@ public enum Base64 {
   /// Where Go's decoder stops: `illegal base64 data at input byte N`.
   public struct CorruptInput: Error, Sendable, Equatable, CustomStringConvertible {
     public let offset: Int
+    public init(offset: Int) { self.offset = offset }
     public var description: String { "illegal base64 data at input byte \(offset)" }
   }
 
@@ -49,19 +50,31 @@ public enum Base64 {
     let input = Array(text.utf8)
     var values: [UInt8] = []
     values.reserveCapacity(input.count)
-    var end = input.count
-    if variant == .standard {
-      while end > 0, input[end - 1] == UInt8(ascii: "="), input.count - end < 2 { end -= 1 }
-      if input.count % 4 != 0 { throw CorruptInput(offset: input.count / 4 * 4) }
-    }
-    for (offset, c) in input[..<end].enumerated() {
+    var offset = 0
+    while offset < input.count {
+      let c = input[offset]
+      if c == UInt8(ascii: "="), variant == .standard {
+        // Padding ends the last quantum: only in its third or fourth place, filling it,
+        // and nothing may follow (Go: the offset of what follows).
+        let place = offset % 4
+        guard place >= 2 else { throw CorruptInput(offset: offset) }
+        if place == 2 {
+          guard offset + 1 < input.count else { throw CorruptInput(offset: input.count) }
+          guard input[offset + 1] == UInt8(ascii: "=") else { throw CorruptInput(offset: offset + 1) }
+        }
+        let end = offset + (4 - place)
+        if end < input.count { throw CorruptInput(offset: end) }
+        break
+      }
       let v = lookup[Int(c)]
       if v == 0xff { throw CorruptInput(offset: offset) }
       values.append(v)
+      offset += 1
     }
-    // One leftover symbol cannot hold a byte.
-    if values.count % 4 == 1 { throw CorruptInput(offset: values.count - 1) }
-    if variant == .standard, input.count - end != (4 - values.count % 4) % 4 { throw CorruptInput(offset: end) }
+    // An unfinished quantum: one symbol cannot hold a byte; the standard variant needs padding.
+    if values.count % 4 != 0, offset == input.count, variant == .standard || values.count % 4 == 1 {
+      throw CorruptInput(offset: values.count / 4 * 4)
+    }
     var out: [UInt8] = []
     out.reserveCapacity(values.count * 3 / 4)
     var i = 0

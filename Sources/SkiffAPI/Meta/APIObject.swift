@@ -82,8 +82,13 @@ public protocol APIObject: Codable, Sendable {
 
   /// Warnings to show the user without rejecting the object (`nodeSelector` is ignored ...).
   func warnings() -> [String]
+
+  /// Why Go's decoder would refuse the request body beyond what the Swift decoder checks
+  /// (base64 in `[]byte` values), as its message; nil when it decodes.
+  static func decodingProblem(_ body: JSONValue) -> String?
 }
 
 extension APIObject {
   public func warnings() -> [String] { [] }
+  public static func decodingProblem(_ body: JSONValue) -> String? { nil }
 }

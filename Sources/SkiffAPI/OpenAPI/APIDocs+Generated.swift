@@ -139,10 +139,11 @@ RollingUpdateDeployment	Limits that pace a rolling update of a Deployment.
 RouteDestination	One destination of a TCP or TLS rule, with its share of the connections.
 SELinuxOptions	SELinux labels to apply to a container.
 SeccompProfile	A seccomp profile: a filter on the system calls a container's processes may make.
+Secret	Sensitive data (passwords, tokens, keys) as key-value pairs, for pods to read as environment variables or as files of a volume. On Skiff, secrets are stored like every other object, unencrypted, in the cluster's data directory, which only root can read.
 SecretEnvSource	A Secret whose keys all become environment variables.
 SecretKeySelector	Selects one key of a Secret.
 SecretProjection	The keys of a Secret to add to a projected volume.
-SecretVolumeSource	A volume whose files are the keys of a Secret, one file per key. On Skiff, Secrets are not served, so such a volume cannot be mounted.
+SecretVolumeSource	A volume whose files are the keys of a Secret, one file per key, holding the decoded values.
 SecurityContext	Security settings for one container; where the pod's securityContext sets the same thing, the container's value wins.
 Service	A network service: a stable virtual IP address and DNS name in front of the pods its selector picks, with connections spread across them. On Skiff, the node's iptables rules balance connections to the cluster IP; NodePort and LoadBalancer services get no node ports and no external address.
 ServiceAccount	An identity for the processes that run in pods: each pod runs as one service account of its namespace, "default" unless it names another. On Skiff, every namespace gets its "default" service account automatically, and the mesh gives each pod a SPIFFE identity made from its namespace and service account.
@@ -379,7 +380,7 @@ Endpoints.metadata	The object's name, namespace, labels and the fields the serve
 Endpoints.subsets	The addresses, grouped by the set of ports they serve: every address of a subset serves all of its ports.
 EnvFromSource.configMapRef	The ConfigMap to take the variables from.
 EnvFromSource.prefix	A string put in front of each variable name taken from the source; it must itself be a valid variable name.
-EnvFromSource.secretRef	The Secret to take the variables from. On Skiff, secrets are not supported: the container does not start ("CreateContainerConfigError").
+EnvFromSource.secretRef	The Secret to take the variables from, one per key with its decoded value.
 EnvVar.name	The variable's name. Required.
 EnvVar.value	The value. References $(VAR) to variables defined before it (by the image, envFrom or earlier entries) are expanded, $$ gives a literal $, and a reference to an unknown variable is left as written. Defaults to the empty string.
 EnvVar.valueFrom	Where to read the value from instead; not allowed together with a non-empty value.
@@ -387,7 +388,7 @@ EnvVarSource.configMapKeyRef	One key of a ConfigMap in the pod's namespace.
 EnvVarSource.fieldRef	A field of the pod: metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP or status.podIPs.
 EnvVarSource.fileKeyRef	One key of a file in env-file format on one of the pod's volumes. On Skiff, the file is not read and the variable is left unset.
 EnvVarSource.resourceFieldRef	A resource limit or request of a container, such as limits.memory or requests.cpu.
-EnvVarSource.secretKeyRef	One key of a Secret in the pod's namespace. On Skiff, secrets are not supported: the container does not start ("CreateContainerConfigError"), even when the reference is optional.
+EnvVarSource.secretKeyRef	One key of a Secret in the pod's namespace; the variable gets the decoded value. A missing Secret or key keeps the container from starting ("CreateContainerConfigError") unless the reference is optional.
 Event.action	What the reporting component did, or failed to do, to the object, such as "Binding" or "Pulling"; at most 128 characters.
 Event.apiVersion	The version of the API schema the object follows: "v1". The server sets it on every object it returns.
 Event.count	How many times the event has happened.
@@ -807,11 +808,18 @@ SELinuxOptions.type	The SELinux type label.
 SELinuxOptions.user	The SELinux user label.
 SeccompProfile.localhostProfile	For type "Localhost" only, and then required: the path of the profile file, relative to the node's seccomp profile directory.
 SeccompProfile.type	Which profile: "RuntimeDefault" (the container runtime's default filter), "Unconfined" (no filter) or "Localhost" (a profile file on the node). Required.
+Secret.apiVersion	The version of the API schema the object follows: "v1". The server sets it on every object it returns.
+Secret.data	The secret's values as bytes, by key, base64-encoded in JSON. Keys consist of letters, digits, "-", "_" and "."; all values together may hold at most 1 MiB.
+Secret.immutable	When true, data can no longer change, and immutable cannot be set back to false; only deleting the secret and creating it again does. Defaults to false.
+Secret.kind	The kind of object: "Secret". The server sets it on every object it returns; it cannot be changed.
+Secret.metadata	The secret's name, namespace, labels, annotations and the fields the server maintains. The name must be a DNS subdomain.
+Secret.stringData	Values given as plain text, by key, for convenience when writing a secret: the server encodes them into data (replacing a value of the same key there) and never returns stringData.
+Secret.type	What the secret holds, which decides the keys it must have: "Opaque" (the default, any keys), "kubernetes.io/tls" (tls.crt and tls.key), "kubernetes.io/dockerconfigjson" (.dockerconfigjson), "kubernetes.io/basic-auth" (username or password), "kubernetes.io/ssh-auth" (ssh-privatekey) and others. It cannot be changed after creation.
 SecretEnvSource.name	The name of the Secret, in the pod's namespace.
-SecretEnvSource.optional	Whether the container may start when the Secret does not exist. Defaults to false. On Skiff, secrets are not supported, and the container does not start either way.
+SecretEnvSource.optional	Whether the container may start when the Secret does not exist. Defaults to false.
 SecretKeySelector.key	The key to read. Required.
 SecretKeySelector.name	The name of the Secret, in the pod's namespace.
-SecretKeySelector.optional	Whether the container may start when the Secret or the key does not exist. Defaults to false. On Skiff, secrets are not supported, and the container does not start either way.
+SecretKeySelector.optional	Whether the container may start when the Secret or the key does not exist (the variable is then left unset). Defaults to false.
 SecretProjection.items	The keys to write and the files they go to. Unset means every key becomes a file named after it; when set, only the listed keys appear, and a listed key the Secret lacks is an error unless optional is true.
 SecretProjection.name	The name of the Secret, in the pod's namespace. Required.
 SecretProjection.optional	Whether the pod may start when the Secret, or a key listed in items, does not exist. Defaults to false.
@@ -841,7 +849,7 @@ ServiceAccount.automountServiceAccountToken	Whether pods that run as this accoun
 ServiceAccount.imagePullSecrets	Secrets holding container registry credentials, added to every pod that runs as this account. On Skiff, the list is stored but not used: it is not copied into pods.
 ServiceAccount.kind	The kind of object: "ServiceAccount". The server sets it on every object it returns; it cannot be changed.
 ServiceAccount.metadata	The service account's name, namespace, labels, annotations and the fields the server maintains. The name must be a DNS subdomain.
-ServiceAccount.secrets	Secrets of the namespace that pods running as this account may use. Kubernetes no longer creates token Secrets here; do not rely on finding one. On Skiff, Secrets are not served: the list is only stored.
+ServiceAccount.secrets	Secrets of the namespace that pods running as this account may use. Kubernetes no longer creates token Secrets here; do not rely on finding one. On Skiff, the list is only stored.
 ServiceAccountTokenProjection.audience	The audience the token is issued for: a receiver must reject a token whose audience is not its own. Defaults to the API server's own audience.
 ServiceAccountTokenProjection.expirationSeconds	How long each token is valid, in seconds: at least 600 (ten minutes) and at most 2^32. Defaults to 3600.
 ServiceAccountTokenProjection.path	The path of the token's file, relative to the volume's root. Required; it may not be absolute or contain "..".
@@ -991,7 +999,7 @@ Volume.projected	Several sources (ConfigMaps, Secrets, downward API files, servi
 Volume.quobyte	A Quobyte volume, mounted from the Quobyte registry. Deprecated and no longer functional in current Kubernetes. On Skiff, this source cannot be mounted: the API server warns when the pod is created, and a container that mounts the volume does not start.
 Volume.rbd	A Ceph RADOS block device, attached to the node and mounted into the pod. Deprecated and no longer functional in current Kubernetes. On Skiff, this source cannot be mounted: the API server warns when the pod is created, and a container that mounts the volume does not start.
 Volume.scaleIO	A ScaleIO volume. Deprecated and no longer functional in current Kubernetes. On Skiff, this source cannot be mounted: the API server warns when the pod is created, and a container that mounts the volume does not start.
-Volume.secret	A Secret of the pod's namespace, each of its keys a file in the volume. On Skiff, Secrets are not served: a container that mounts this volume does not start.
+Volume.secret	A Secret of the pod's namespace, each of its keys a file in the volume. On Skiff, the files are written when a container starts and are not updated while it runs.
 Volume.storageos	A StorageOS volume. Deprecated and no longer functional in current Kubernetes. On Skiff, this source cannot be mounted: the API server warns when the pod is created, and a container that mounts the volume does not start.
 Volume.vsphereVolume	A vSphere VMDK disk, attached to the node and mounted into the pod. Deprecated: the vSphere CSI driver replaces it. On Skiff, this source cannot be mounted: the API server warns when the pod is created, and a container that mounts the volume does not start.
 VolumeDevice.devicePath	The path inside the container where the device appears. Required.

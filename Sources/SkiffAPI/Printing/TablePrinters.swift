@@ -45,6 +45,9 @@ public enum TablePrinters {
       [name($0), .int(Int64(($0["data"]?.objectValue?.count ?? 0) + ($0["binaryData"]?.objectValue?.count ?? 0))),
        .string(age(of: $0, now: $1))]
     }),
+    "/Secret": ([TableColumn("Name", format: "name"), TableColumn("Type"), TableColumn("Data", "integer"), TableColumn("Age")], {
+      [name($0), $0["type"] ?? "", .int(Int64($0["data"]?.objectValue?.count ?? 0)), .string(age(of: $0, now: $1))]
+    }),
     "/ServiceAccount": ([TableColumn("Name", format: "name"), TableColumn("Secrets", "integer"), TableColumn("Age")], {
       [name($0), .int(Int64($0["secrets"]?.arrayValue?.count ?? 0)), .string(age(of: $0, now: $1))]
     }),

@@ -178,14 +178,35 @@ extension Describer {
     return w.finish()
   }
 
-  /// `describeServiceAccount`. Skiff has no Secrets: token secrets are none, and every
-  /// referenced secret is reported missing, as kubectl reports absent ones.
+  /// kubectl's secret describer: the type, and each key with its size, never the values.
+  func describeSecret(_ secret: JSONValue) throws -> String {
+    let events = try self.events(for: secret, kind: "Secret")
+    var w = writer()
+    nameAndNamespace(secret, into: &w)
+    w.labels("Labels", Self.metadataMap(secret, "labels"))
+    w.annotations("Annotations", Self.metadataMap(secret, "annotations"))
+    w.write(0, "\nType:\t\(secret["type"]?.stringValue ?? "")\n")
+    w.write(0, "\nData\n====\n")
+    let data = secret["data"]?.objectValue ?? JSONObject()
+    for key in data.keys.sorted() {
+      w.write(0, "\(key):\t\(Base64Length.decodedLength(data[key]?.stringValue ?? "")) bytes\n")
+    }
+    w.events(events)
+    return w.finish()
+  }
+
+  /// `describeServiceAccount`: its secrets, the absent ones marked "(not found)" as kubectl
+  /// marks them. Skiff issues no token secrets.
   func describeServiceAccount(_ account: JSONValue) throws -> String {
     let events = try self.events(for: account, kind: "ServiceAccount")
     var w = writer()
     nameAndNamespace(account, into: &w)
     w.labels("Labels", Self.metadataMap(account, "labels"))
     w.annotations("Annotations", Self.metadataMap(account, "annotations"))
+    let namespace = account.value(at: ["metadata", "namespace"])?.stringValue
+    let existing = Set(try client.list(Secret.resourceInfo, namespace: namespace).compactMap {
+      $0.value(at: ["metadata", "name"])?.stringValue
+    })
     let pull = account.array("imagePullSecrets").map { $0.string("name") }
     let mount = account.array("secrets").map { $0.string("name") }
     let empty = "                   "
@@ -196,7 +217,7 @@ extension Describer {
       }
       var prefix = header
       for name in names {
-        w.write(0, "\(prefix)\t\(name) (not found)\n")
+        w.write(0, "\(prefix)\t\(name)\(existing.contains(name) ? "" : " (not found)")\n")
         prefix = empty
       }
     }

@@ -19,6 +19,7 @@ struct Describer {
     case ("", "Namespace"): return describeNamespace(object)
     case ("", "Node"): return try describeNode(object)
     case ("", "ConfigMap"): return try describeConfigMap(object)
+    case ("", "Secret"): return try describeSecret(object)
     case ("", "ServiceAccount"): return try describeServiceAccount(object)
     default: return try describeGeneric(object, info: info)
     }

@@ -525,6 +525,7 @@ public final class ObjectRegistry: Sendable {
     }
     let prefix = "\(info.kind) in version \"\(info.version)\" cannot be handled as a \(info.kind): "
     do {
+      if let message = T.decodingProblem(body) { throw Status.badRequest(prefix + message) }
       var (object, unknown) = try T.decode(from: body)
       // `managedFields` are JSON to the decoder; their entries are checked as Go decodes them.
       let managedFields = body.value(at: ["metadata", "managedFields"])

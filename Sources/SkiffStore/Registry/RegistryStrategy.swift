@@ -15,7 +15,7 @@ enum RegistryStrategy {
         json.setValue(["kubernetes"], at: ["spec", "finalizers"])
       }
       json.setValue(["phase": "Active"], at: ["status"])
-    case ("", "Node"), ("", "Event"), ("", "Endpoints"), ("", "ConfigMap"), ("", "ServiceAccount"):
+    case ("", "Node"), ("", "Event"), ("", "Endpoints"), ("", "ConfigMap"), ("", "Secret"), ("", "ServiceAccount"):
       break
     case ("apps", "Deployment"), ("apps", "ReplicaSet"):
       // PrepareForCreate resets the status to the empty Go struct, which is served as {}.

@@ -36,4 +36,9 @@ public struct ConfigMap: APIObject, Equatable {
 extension ConfigMap {
   /// Kubernetes sets `data` to an empty map, which its JSON leaves out: nothing to do.
   public mutating func setDefaults() {}
+
+  /// binaryData is `map[string][]byte` in Go: its values must be base64.
+  public static func decodingProblem(_ body: JSONValue) -> String? {
+    Base64Values.problem(body["binaryData"])
+  }
 }

@@ -152,8 +152,8 @@ public struct EnvVarSource: Codable, Sendable, Equatable {
   public var resourceFieldRef: ResourceFieldSelector?
   /// One key of a ConfigMap in the pod's namespace.
   public var configMapKeyRef: ConfigMapKeySelector?
-  /// One key of a Secret in the pod's namespace. On Skiff, secrets are not supported: the container does
-  /// not start ("CreateContainerConfigError"), even when the reference is optional.
+  /// One key of a Secret in the pod's namespace; the variable gets the decoded value. A missing Secret or key
+  /// keeps the container from starting ("CreateContainerConfigError") unless the reference is optional.
   public var secretKeyRef: SecretKeySelector?
   /// One key of a file in env-file format on one of the pod's volumes. On Skiff, the file is not read
   /// and the variable is left unset.
@@ -228,8 +228,8 @@ public struct SecretKeySelector: Codable, Sendable, Equatable {
   public var name: String?
   /// The key to read. Required.
   @ZeroDefault public var key: String
-  /// Whether the container may start when the Secret or the key does not exist. Defaults to false. On
-  /// Skiff, secrets are not supported, and the container does not start either way.
+  /// Whether the container may start when the Secret or the key does not exist (the variable is then left
+  /// unset). Defaults to false.
   public var optional: Bool?
 
   public init(name: String?, key: String, optional: Bool? = nil) {
@@ -247,8 +247,7 @@ public struct EnvFromSource: Codable, Sendable, Equatable {
   public var prefix: String?
   /// The ConfigMap to take the variables from.
   public var configMapRef: ConfigMapEnvSource?
-  /// The Secret to take the variables from. On Skiff, secrets are not supported: the container does not
-  /// start ("CreateContainerConfigError").
+  /// The Secret to take the variables from, one per key with its decoded value.
   public var secretRef: SecretEnvSource?
 
   public init(prefix: String? = nil, configMapRef: ConfigMapEnvSource? = nil, secretRef: SecretEnvSource? = nil) {
@@ -275,8 +274,7 @@ public struct ConfigMapEnvSource: Codable, Sendable, Equatable {
 public struct SecretEnvSource: Codable, Sendable, Equatable {
   /// The name of the Secret, in the pod's namespace.
   public var name: String?
-  /// Whether the container may start when the Secret does not exist. Defaults to false. On Skiff,
-  /// secrets are not supported, and the container does not start either way.
+  /// Whether the container may start when the Secret does not exist. Defaults to false.
   public var optional: Bool?
 
   public init(name: String?, optional: Bool? = nil) {

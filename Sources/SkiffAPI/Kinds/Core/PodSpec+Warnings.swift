@@ -103,9 +103,11 @@ extension PodSpec {
     if os?.name == "windows" {
       out.append("\(path.child("os").child("name")): windows pods cannot run on Skiff's linux node; the pod will not start")
     }
-    let runnable: Set<String> = ["emptyDir", "hostPath", "secret", "configMap", "downwarAPI", "projected", "persistentVolumeClaim"]
+    // What the node can set up (PodWorker.prepareVolumes).
+    let runnable: Set<String> = ["emptyDir", "hostPath", "secret", "configMap"]
     for (i, volume) in (volumes ?? []).enumerated() {
-      guard let source = volume.sourceNames.first, !runnable.contains(source) else { continue }
+      guard var source = volume.sourceNames.first, !runnable.contains(source) else { continue }
+      if source == "downwarAPI" { source = "downwardAPI" }  // Kubernetes' own spelling in validation
       out.append("\(path.child("volumes").index(i).child(source)): Skiff cannot mount \(source) volumes; the pod will not start")
     }
     return out

@@ -14,7 +14,7 @@ public struct ServiceAccount: APIObject, Equatable {
   /// must be a DNS subdomain.
   public var metadata: ObjectMeta
   /// Secrets of the namespace that pods running as this account may use. Kubernetes no longer creates token
-  /// Secrets here; do not rely on finding one. On Skiff, Secrets are not served: the list is only stored.
+  /// Secrets here; do not rely on finding one. On Skiff, the list is only stored.
   public var secrets: [ObjectReference]?
   /// Secrets holding container registry credentials, added to every pod that runs as this account. On Skiff,
   /// the list is stored but not used: it is not copied into pods.

@@ -34,8 +34,8 @@ public struct Volume: Codable, Sendable, Equatable {
   /// ---
   /// Kept as JSON: Skiff never reads it.
   public var gitRepo: JSONValue?
-  /// A Secret of the pod's namespace, each of its keys a file in the volume. On Skiff, Secrets are not served:
-  /// a container that mounts this volume does not start.
+  /// A Secret of the pod's namespace, each of its keys a file in the volume. On Skiff, the files are written
+  /// when a container starts and are not updated while it runs.
   public var secret: SecretVolumeSource?
   /// An NFS export, mounted from a file server for the lifetime of the pod. On Skiff, this source cannot be
   /// mounted: the API server warns when the pod is created, and a container that mounts the volume does not
@@ -244,8 +244,7 @@ public struct KeyToPath: Codable, Sendable, Equatable {
   }
 }
 
-/// A volume whose files are the keys of a Secret, one file per key. On Skiff, Secrets are not served, so such a
-/// volume cannot be mounted.
+/// A volume whose files are the keys of a Secret, one file per key, holding the decoded values.
 public struct SecretVolumeSource: Codable, Sendable, Equatable {
   /// The name of the Secret, in the pod's namespace. Required.
   public var secretName: String?

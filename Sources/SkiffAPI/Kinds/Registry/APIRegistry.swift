@@ -4,7 +4,7 @@
 public enum APIRegistry {
   public static let kinds: [any APIObject.Type] = [
     Namespace.self, Node.self, Pod.self, Service.self, Endpoints.self, Event.self, ServiceAccount.self,
-    ConfigMap.self, Deployment.self, ReplicaSet.self, EndpointSlice.self, DestinationRule.self, VirtualService.self,
+    ConfigMap.self, Secret.self, Deployment.self, ReplicaSet.self, EndpointSlice.self, DestinationRule.self, VirtualService.self,
   ]
 
   /// The kind in `group` (`""` for core) named `kind` (exact, as in manifests).
