@@ -85,7 +85,7 @@ public struct ContainerLaunch: Sendable {
       args: args, env: env, cwd: container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.workingDir,
       uid: uid, gid: gid, additionalGids: groups, capabilities: capabilities,
       noNewPrivileges: security?.allowPrivilegeEscalation == false, seccomp: seccomp, terminal: container.tty ?? false,
-      rlimits: [])
+      rlimits: [], openStdin: container.stdin == true ? true : nil, stdinOnce: container.stdinOnce == true ? true : nil)
   }
 
   /// The container's environment, in the kubelet's order: the image's, service links, the
@@ -270,7 +270,7 @@ public struct ContainerLaunch: Sendable {
 
   /// The whole launch spec, with the container's state under `directory`.
   public func spec(id: String, sandbox: SandboxHandle, directory: String, logPath: String, cgroups: [String]) throws(ContainerConfigError) -> LaunchSpec {
-    LaunchSpec(
+    var spec = LaunchSpec(
       id: id, joinNamespaces: sandbox.joinList, newNamespaces: ["mnt", "pid"],
       hostname: pod.spec.hostname ?? pod.metadata.name,
       rootfs: RootfsSpec(
@@ -280,6 +280,9 @@ public struct ContainerLaunch: Sendable {
       maskedPaths: container.securityContext?.privileged == true ? [] : SetupPlan.defaultMaskedPaths,
       readonlyPaths: container.securityContext?.privileged == true ? [] : SetupPlan.defaultReadonlyPaths,
       process: try processSpec(), cgroups: cgroups, logPath: logPath, exitPath: directory + "/exit.json")
+    // `kubectl attach` (and `kubectl run -it`) connect to the shim here.
+    spec.attachDirectory = directory
+    return spec
   }
 }
 

@@ -37,6 +37,8 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     var stdout: Bool
     var stderr: Bool
     var tty: Bool
+    /// `pods/attach`: the container's main process, not a new one.
+    var attach: Bool
   }
 
   static func parse(_ uri: String) -> Request? {
@@ -48,7 +50,7 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     return Request(
       namespace: parts[3], pod: parts[5], container: request.queryValue("container"), command: request.queryValues("command"),
       stdin: request.queryFlag("stdin"), stdout: request.queryFlag("stdout"), stderr: request.queryFlag("stderr"),
-      tty: request.queryFlag("tty"))
+      tty: request.queryFlag("tty"), attach: parts[6] == "attach")
   }
 
   /// Resolves the target or says why not, worded as the API server does.
@@ -61,7 +63,7 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     guard names.contains(container) else {
       throw Status.badRequest("container \(container) is not valid for pod \(request.pod)")
     }
-    if request.command.isEmpty { throw Status.badRequest("you must specify at least 1 command") }
+    if request.command.isEmpty && !request.attach { throw Status.badRequest("you must specify at least 1 command") }
     let statuses = (pod.status?.containerStatuses ?? []) + (pod.status?.initContainerStatuses ?? [])
     guard statuses.first(where: { $0.name == container })?.state?.running != nil else {
       throw Status.badRequest("unable to upgrade connection: container not found (\"\(container)\")")
@@ -100,7 +102,9 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
         guard let target = found else {
           throw Status.badRequest("unable to upgrade connection: container not found (\"\(container)\")")
         }
-        let status = try await run(request, target: target, inbound: inbound, session: session, v5: v5)
+        let status = request.attach
+          ? try await PodAttach.run(request, target: target, inbound: inbound, session: session, v5: v5)
+          : try await run(request, target: target, inbound: inbound, session: session, v5: v5)
         await session.sendStatus(status)
       } catch let status as Status {
         await session.sendStatus(status)

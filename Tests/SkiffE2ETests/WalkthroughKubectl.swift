@@ -193,6 +193,27 @@ struct WalkthroughKubectl {
       return rows.contains { $0[0].hasPrefix("istio-grpc-server-v2-") } ? nil : true
     }
 
+    // kubectl run -i --rm: the pod's shell reads kubectl's stdin through pods/attach, its
+    // output comes back, its exit code is kubectl's, and the pod is deleted afterwards.
+    let oneOff = try await cluster.kubectl(
+      ["run", "one-off", "-n", b, "--image=busybox", "--restart=Never", "--rm", "-i", "--", "sh"],
+      stdin: "echo hello from $(hostname)\nexit 3\n")
+    #expect(oneOff.stdout.contains("hello from one-off"), "\(oneOff.stdout)\(oneOff.stderr)")
+    #expect(oneOff.status == 3, "\(oneOff.stderr)")
+    #expect(oneOff.stdout.contains("pod \"one-off\" deleted"), "\(oneOff.stdout)")
+    // kubectl attach to a running container with stdin: input reaches it, its stdin stays open
+    // for the next session (no stdinOnce), and the log has what it wrote.
+    let reader = "apiVersion: v1\nkind: Pod\nmetadata: {name: reader}\nspec:\n  containers:\n  - name: main\n    image: busybox\n    stdin: true\n    command: [sh, -c, 'while read l; do echo got $l; done; echo eof']\n"
+    #expect(try await cluster.kubectl(["apply", "-n", b, "-f", "-"], stdin: reader).status == 0)
+    _ = try await cluster.eventually("reader to run") { () -> Bool? in
+      try await cluster.kubectl("get", "pod", "reader", "-n", b, "-o", "jsonpath={.status.phase}").stdout == "Running" ? true : nil
+    }
+    for word in ["one", "two"] {
+      _ = try await cluster.kubectl(["attach", "-i", "reader", "-n", b], stdin: word + "\n", timeout: .seconds(4))
+    }
+    let attached = try await cluster.kubectl("logs", "reader", "-n", b)
+    #expect(attached.stdout == "got one\ngot two\n", "\(attached.stdout)\(attached.stderr)")
+
     // Errors as kubectl prints them from the server's Status.
     let missing = try await cluster.kubectl("get", "pod", "nope", "-n", b)
     #expect(missing.status == 1)

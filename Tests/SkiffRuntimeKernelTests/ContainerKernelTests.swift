@@ -162,6 +162,73 @@ struct ContainerKernelTests {
     _ = try await waitForExit(launch.exitPath)
   }
 
+  /// `kubectl attach`/`run -it`: the shim's attach socket reaches the main process. With a
+  /// terminal it is the container's own /dev/pts, sized by the client; without one, a stdin
+  /// pipe that stdinOnce closes when the client leaves.
+  @Test func attachReachesTheMainProcessThroughItsShim() async throws {
+    defer { cleanUp() }
+    let sandbox = try await runtime.createSandbox(id: "p9", hostname: "pod-p9")
+    var (launch, dir) = spec("tty", sandbox: sandbox, args: ["/bin/sh"])
+    launch.process.terminal = true
+    launch.process.openStdin = true
+    launch.attachDirectory = dir
+    _ = try await runtime.start(launch, directory: dir)
+    let terminal = try attach(dir)
+    send(terminal, AttachFrame.encode(AttachFrame.resize, AttachFrame.resizePayload(rows: 30, columns: 100)))
+    send(terminal, AttachFrame.encode(AttachFrame.stdin, Array("tty; stty size; exit 5\n".utf8)))
+    let screen = String(decoding: received(terminal, AttachFrame.stdout), as: UTF8.self)
+    #expect(screen.contains("/dev/pts/0\r\n30 100\r\n"), "got \(screen)")
+    #expect(try await waitForExit(launch.exitPath).exitCode == 5)
+
+    var (piped, pipedDir) = spec("cat", sandbox: sandbox, args: ["/bin/sh", "-c", "cat; echo done"])
+    piped.process.openStdin = true
+    piped.process.stdinOnce = true
+    piped.attachDirectory = pipedDir
+    _ = try await runtime.start(piped, directory: pipedDir)
+    let client = try attach(pipedDir)
+    send(client, AttachFrame.encode(AttachFrame.stdin, Array("hello\n".utf8)))
+    try await Task.sleep(for: .milliseconds(200))
+    // The client leaves: with stdinOnce, cat reads the end of its input.
+    close(client)
+    #expect(try await waitForExit(piped.exitPath).exitCode == 0)
+    #expect(try logText(piped.logPath) == ["hello", "done"])
+  }
+
+  func attach(_ directory: String) throws -> Int32 {
+    let dir = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    defer { close(dir) }
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let path = Array("/proc/self/fd/\(dir)/\(AttachFrame.socketName)".utf8)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in path.enumerated() { raw[i] = b } }
+    let rc = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard rc == 0 else { throw RuntimeError(stage: "attach", String(cString: strerror(errno))) }
+    return fd
+  }
+
+  func send(_ fd: Int32, _ bytes: [UInt8]) {
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+  }
+
+  /// Every payload of frames of `type` until the shim closes the connection.
+  func received(_ fd: Int32, _ type: UInt8) -> [UInt8] {
+    var buffer: [UInt8] = []
+    var out: [UInt8] = []
+    for frame in AttachFrame.take(&buffer) where frame.type == type { out += frame.payload }
+    while true {
+      var chunk = [UInt8](repeating: 0, count: 4096)
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n <= 0 { break }
+      buffer += chunk[0..<n]
+      for frame in AttachFrame.take(&buffer) where frame.type == type { out += frame.payload }
+    }
+    close(fd)
+    return out
+  }
+
   @Test func readOnlyRootRefusesWrites() async throws {
     defer { cleanUp() }
     let sandbox = try await runtime.createSandbox(id: "p4", hostname: "pod-p4")

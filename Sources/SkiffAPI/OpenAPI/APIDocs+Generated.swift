@@ -246,8 +246,8 @@ Container.restartPolicy	Only for init containers, and only "Always": it makes th
 Container.restartPolicyRules	Rules that decide from a container's exit status whether it is restarted, in place of the restartPolicy. On Skiff, stored but not evaluated.
 Container.securityContext	Security settings for this container; where the pod's securityContext sets the same thing, the container's value wins.
 Container.startupProbe	A check that must succeed before the liveness and readiness probes start, for applications that take long to start; after failureThreshold failures in a row the container is killed and then restarted as the restart policy allows.
-Container.stdin	Whether the container keeps a standard input stream open for clients to attach to. Defaults to false. On Skiff, it has no effect.
-Container.stdinOnce	Whether the standard input stream is closed once the first attached client disconnects, rather than staying open for later ones; only meaningful with stdin. Defaults to false. On Skiff, it has no effect.
+Container.stdin	Whether the container keeps a standard input stream open for clients to attach to (kubectl attach -i, kubectl run -i). Without it the process reads an empty input. Defaults to false.
+Container.stdinOnce	Whether the standard input stream is closed once the first attached client disconnects, rather than staying open for later ones; only meaningful with stdin. Defaults to false.
 Container.terminationMessagePath	The file in the container from which the node reads a message about how the container ended, for its terminated state; defaults to "/dev/termination-log". On Skiff, the file is not read.
 Container.terminationMessagePolicy	Where the termination message comes from: "File" (the default: only the terminationMessagePath file) or "FallbackToLogsOnError" (the end of the container's log when the file is empty and the container failed). On Skiff, no termination message is recorded either way.
 Container.tty	Whether the container's process gets a terminal (TTY), usually together with stdin. Defaults to false.

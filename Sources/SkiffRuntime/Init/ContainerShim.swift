@@ -30,11 +30,13 @@ public enum ContainerShim {
     var errPipe: [Int32] = [-1, -1]
     var syncPipe: [Int32] = [-1, -1]
     var ptyMaster: Int32 = -1
-    var ptySlave: Int32 = -1
+    // With a terminal, the container opens it in its own /dev/pts once its root is in place
+    // (so `tty` in there names it) and sends the master back over this socket pair.
+    var console: [Int32] = [-1, -1]
+    var stdinPipe: [Int32] = [-1, -1]
+    if spec.process.openStdin == true && !spec.process.terminal { _ = skiff_pipe2(&stdinPipe, O_CLOEXEC) }
     if spec.process.terminal {
-      _ = skiff_openpty(&ptyMaster, &ptySlave)
-      _ = fcntl(ptyMaster, F_SETFD, FD_CLOEXEC)
-      _ = fcntl(ptySlave, F_SETFD, FD_CLOEXEC)
+      _ = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &console)
     } else {
       _ = skiff_pipe2(&outPipe, O_CLOEXEC)
       _ = skiff_pipe2(&errPipe, O_CLOEXEC)
@@ -56,16 +58,17 @@ public enum ContainerShim {
     }
     if child == 0 {
       close(syncPipe[0])
+      close(console[0])
       let failure = containerMain(
-        spec, stdout: spec.process.terminal ? ptySlave : outPipe[1],
-        stderr: spec.process.terminal ? ptySlave : errPipe[1], terminal: spec.process.terminal)
+        spec, stdin: stdinPipe[0], stdout: outPipe[1], stderr: errPipe[1], console: spec.process.terminal ? console[1] : -1)
       InitFiles.writeAll(syncPipe[1], Array(failure.userMessage.utf8))
       _exit(127)
     }
 
     close(syncPipe[1])
+    if stdinPipe[0] >= 0 { close(stdinPipe[0]) }
     if spec.process.terminal {
-      close(ptySlave)
+      close(console[1])
     } else {
       close(outPipe[1])
       close(errPipe[1])
@@ -78,11 +81,22 @@ public enum ContainerShim {
       finishStart(spec, reportFD, error: String(decoding: startError, as: UTF8.self))
       return 0
     }
+    if spec.process.terminal {
+      // Sent before the exec that ended the sync pipe, so it is there.
+      ptyMaster = skiff_recv_fd(console[0])
+      close(console[0])
+    }
     report(reportFD, StartReport(pid: child, error: nil))
 
     let streams: [(fd: Int32, name: String)] =
       spec.process.terminal ? [(ptyMaster, "stdout")] : [(outPipe[0], "stdout"), (errPipe[0], "stderr")]
-    let status = copyLogs(streams, to: logFD, child: child)
+    let stdinWriter = spec.process.openStdin == true ? (spec.process.terminal ? ptyMaster : stdinPipe[1]) : -1
+    let attach = spec.attachDirectory.flatMap {
+      AttachServer(directory: $0, stdin: stdinWriter, terminal: ptyMaster, stdinOnce: spec.process.stdinOnce == true)
+    }
+    if attach == nil && stdinPipe[1] >= 0 { close(stdinPipe[1]) }
+    let status = copyLogs(streams, to: logFD, child: child, attach: attach)
+    if let attach, let directory = spec.attachDirectory { attach.shutdown(directory: directory) }
     let record: ExitRecord
     if skiff_wifsignaled(status) != 0 {
       let sig = skiff_wtermsig(status)
@@ -96,20 +110,21 @@ public enum ContainerShim {
 
   /// The container's side of the fork: namespaces, root, identity, seccomp, exec. Returns
   /// only on failure, with the error to report.
-  static func containerMain(_ spec: LaunchSpec, stdout: Int32, stderr: Int32, terminal: Bool) -> RuntimeError {
+  static func containerMain(_ spec: LaunchSpec, stdin: Int32, stdout: Int32, stderr: Int32, console: Int32) -> RuntimeError {
     skiff_reset_signals()
     setsid()
     do {
-      if terminal {
-        _ = skiff_set_controlling_tty(stdout)
-        dup2(stdout, 0)
-      } else {
-        let null = open("/dev/null", O_RDONLY)
-        dup2(null, 0)
-        close(null)
+      if console < 0 {
+        if stdin >= 0 {
+          dup2(stdin, 0)
+        } else {
+          let null = open("/dev/null", O_RDONLY)
+          dup2(null, 0)
+          close(null)
+        }
+        dup2(stdout, 1)
+        dup2(stderr, 2)
       }
-      dup2(stdout, 1)
-      dup2(stderr, 2)
       try KernelSetup.joinCgroups(spec.cgroups)
       if spec.newNamespaces.contains("mnt") { try KernelSetup.unshare(["mnt"]) }
       for step in SetupPlan.beforePivot(spec, isFile: KernelSetup.isFile) {
@@ -119,6 +134,7 @@ public enum ContainerShim {
       for step in SetupPlan.afterPivot(spec, isDirectory: KernelSetup.isDirectory, exists: KernelSetup.exists) {
         try KernelSetup.perform(step, container: spec.id)
       }
+      if console >= 0 { try openTerminal(console) }
       try KernelSetup.makeDirectories(spec.process.cwd, container: spec.id)
       guard chdir(spec.process.cwd) == 0 else {
         throw RuntimeError(stage: "chdir to cwd (\"\(spec.process.cwd)\")", KernelSetup.errnoText())
@@ -132,6 +148,26 @@ public enum ContainerShim {
     } catch {
       return RuntimeError(stage: "start", String(describing: error))
     }
+  }
+
+  /// `tty: true`: a terminal from the container's own /dev/pts as stdin, stdout, stderr and
+  /// controlling terminal, its master sent to the shim. 80x24 until a client sends its size
+  /// (programs that ask a 0x0 terminal for its size fail).
+  static func openTerminal(_ console: Int32) throws(RuntimeError) {
+    var master: Int32 = -1
+    var terminal: Int32 = -1
+    guard skiff_openpty(&master, &terminal) == 0 else {
+      throw RuntimeError(stage: "open a terminal in the container", KernelSetup.errnoText())
+    }
+    _ = skiff_set_window_size(master, 24, 80)
+    guard skiff_send_fd(console, master) == 0 else {
+      throw RuntimeError(stage: "send the terminal to the shim", KernelSetup.errnoText())
+    }
+    close(master)
+    close(console)
+    for fd: Int32 in 0...2 { dup2(terminal, fd) }
+    if terminal > 2 { close(terminal) }
+    _ = skiff_set_controlling_tty(0)
   }
 
   static func finishStart(_ spec: LaunchSpec, _ reportFD: Int32, error: String) {
@@ -161,9 +197,9 @@ public enum ContainerShim {
   }
 
   /// Copies each stream into the log, one CRI line per output line (`<time> stdout F text`;
-  /// `P` for a piece of a longer line), until the child has exited and the streams are
-  /// drained. Returns the child's wait status.
-  static func copyLogs(_ streams: [(fd: Int32, name: String)], to logFD: Int32, child: pid_t) -> Int32 {
+  /// `P` for a piece of a longer line), and to attached clients as it comes, until the child
+  /// has exited and the streams are drained. Returns the child's wait status.
+  static func copyLogs(_ streams: [(fd: Int32, name: String)], to logFD: Int32, child: pid_t, attach: AttachServer? = nil) -> Int32 {
     var pending: [Int32: [UInt8]] = [:]
     var open = Set(streams.map(\.fd))
     var status: Int32 = 0
@@ -187,10 +223,15 @@ public enum ContainerShim {
       // After the main process exits, give the streams a moment to drain, then stop: a
       // grandchild that escaped the namespace must not keep the shim alive.
       if let exitedAt, ContinuousClock.now - exitedAt > .seconds(2) { break }
-      var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+      let attachFDs = attach?.pollDescriptors ?? []
+      var fds = (open.sorted() + attachFDs).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
       let ready = poll(&fds, nfds_t(fds.count), exited ? 50 : 200)
       if ready < 0 && errno == EINTR { continue }
       for p in fds where p.revents != 0 {
+        if !open.contains(p.fd) {
+          attach?.readable(p.fd)
+          continue
+        }
         let n = buffer.withUnsafeMutableBytes { read(p.fd, $0.baseAddress, $0.count) }
         if n <= 0 {
           if n < 0 && errno == EINTR { continue }
@@ -199,6 +240,7 @@ public enum ContainerShim {
           pending[p.fd] = nil
           continue
         }
+        attach?.broadcast(names[p.fd] == "stderr" ? AttachFrame.stderr : AttachFrame.stdout, buffer[0..<n])
         var data = (pending[p.fd] ?? []) + buffer[0..<n]
         while let newline = data.firstIndex(of: 0x0a) {
           var line = data[..<newline]

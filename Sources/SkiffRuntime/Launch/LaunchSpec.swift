@@ -25,6 +25,9 @@ public struct LaunchSpec: Codable, Sendable, Equatable {
   public var logPath: String
   /// Where the shim writes the container's exit status when it ends.
   public var exitPath: String
+  /// The directory where the shim listens for `kubectl attach` (`attach.sock`); nil: no
+  /// attaching.
+  public var attachDirectory: String?
 
   public init(
     id: String, joinNamespaces: [NamespacePath] = [], newNamespaces: [String] = ["mnt", "pid"],
@@ -111,11 +114,17 @@ public struct ProcessSpec: Codable, Sendable, Equatable {
   /// Allocate a terminal for the process (`tty: true`).
   public var terminal: Bool
   public var rlimits: [RLimit]
+  /// Keep the process's stdin open for attached clients (`stdin: true`); otherwise it reads
+  /// /dev/null.
+  public var openStdin: Bool?
+  /// Close that stdin when the first attached client leaves (`stdinOnce: true`).
+  public var stdinOnce: Bool?
 
   public init(
     args: [String], env: [String] = [], cwd: String = "/", uid: UInt32 = 0, gid: UInt32 = 0,
     additionalGids: [UInt32] = [], capabilities: CapabilitySets = .dockerDefault, noNewPrivileges: Bool = false,
-    seccomp: SeccompSpec? = nil, terminal: Bool = false, rlimits: [RLimit] = []
+    seccomp: SeccompSpec? = nil, terminal: Bool = false, rlimits: [RLimit] = [], openStdin: Bool? = nil,
+    stdinOnce: Bool? = nil
   ) {
     self.args = args
     self.env = env
@@ -128,6 +137,8 @@ public struct ProcessSpec: Codable, Sendable, Equatable {
     self.seccomp = seccomp
     self.terminal = terminal
     self.rlimits = rlimits
+    self.openStdin = openStdin
+    self.stdinOnce = stdinOnce
   }
 }
 

@@ -80,12 +80,11 @@ public struct Container: Codable, Sendable, Equatable {
   /// Security settings for this container; where the pod's securityContext sets the same thing, the
   /// container's value wins.
   public var securityContext: SecurityContext?
-  /// Whether the container keeps a standard input stream open for clients to attach to. Defaults to
-  /// false. On Skiff, it has no effect.
+  /// Whether the container keeps a standard input stream open for clients to attach to (kubectl attach -i,
+  /// kubectl run -i). Without it the process reads an empty input. Defaults to false.
   public var stdin: Bool?
   /// Whether the standard input stream is closed once the first attached client disconnects, rather
-  /// than staying open for later ones; only meaningful with stdin. Defaults to false. On Skiff, it has
-  /// no effect.
+  /// than staying open for later ones; only meaningful with stdin. Defaults to false.
   public var stdinOnce: Bool?
   /// Whether the container's process gets a terminal (TTY), usually together with stdin. Defaults to
   /// false.
