@@ -8,6 +8,8 @@ struct ContainerRecord: Sendable {
   var isInit: Bool
   /// A native sidecar: an init container with `restartPolicy: Always`.
   var isSidecar: Bool
+  /// Added with `kubectl debug`: run once, never restarted, not part of readiness.
+  var isEphemeral = false
   /// Restarts so far, as Kubernetes counts them: each start after the first.
   var restartCount = 0
   /// Starts so far (failed ones included): the next start after the first is a restart.

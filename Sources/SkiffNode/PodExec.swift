@@ -58,13 +58,14 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     guard let pod = context.registry.get(Pod.self, namespace: request.namespace, name: request.pod) else {
       throw Status.notFound(GroupResource(group: "", resource: "pods"), request.pod)
     }
-    let names = pod.spec.containers.map(\.name) + (pod.spec.initContainers ?? []).map(\.name)
+    let names = pod.spec.containers.map(\.name) + (pod.spec.initContainers ?? []).map(\.name) + pod.ephemeralContainers.map(\.container.name)
     let container = request.container.flatMap { $0.isEmpty ? nil : $0 } ?? pod.spec.containers.first?.name ?? ""
     guard names.contains(container) else {
       throw Status.badRequest("container \(container) is not valid for pod \(request.pod)")
     }
     if request.command.isEmpty && !request.attach { throw Status.badRequest("you must specify at least 1 command") }
     let statuses = (pod.status?.containerStatuses ?? []) + (pod.status?.initContainerStatuses ?? [])
+      + (pod.status?.ephemeralContainerStatuses ?? [])
     guard statuses.first(where: { $0.name == container })?.state?.running != nil else {
       throw Status.badRequest("unable to upgrade connection: container not found (\"\(container)\")")
     }

@@ -38,6 +38,7 @@ actor PodWorker {
     for c in pod.spec.containers {
       records[c.name] = ContainerRecord(name: c.name, isInit: false, isSidecar: false, image: c.image ?? "")
     }
+    for record in Self.ephemeralRecords(pod, known: records) { records[record.name] = record }
     if let ip = pod.status?.podIP, !ip.isEmpty { podIP = ip }
     startTime = pod.status?.startTime
   }
@@ -73,7 +74,21 @@ actor PodWorker {
 
   func update(_ newPod: Pod) {
     pod = newPod
+    addEphemeralRecords()
     wake?.yield()
+  }
+
+  func addEphemeralRecords() {
+    for record in Self.ephemeralRecords(pod, known: records) { records[record.name] = record }
+  }
+
+  /// Records for the ephemeral containers (`kubectl debug`) the worker does not know yet.
+  static func ephemeralRecords(_ pod: Pod, known: [String: ContainerRecord]) -> [ContainerRecord] {
+    pod.ephemeralContainers.filter { known[$0.container.name] == nil }.map { c, _ in
+      var record = ContainerRecord(name: c.name, isInit: false, isSidecar: false, image: c.image ?? "")
+      record.isEphemeral = true
+      return record
+    }
   }
 
   func poke() { wake?.yield() }
@@ -181,6 +196,10 @@ actor PodWorker {
         await ensureRunning(container)
       }
     }
+    // Ephemeral containers run once, whatever the state of the others.
+    for (container, _) in pod.ephemeralContainers where records[container.name]?.runs == 0 {
+      await ensureRunning(container)
+    }
     await writeStatus()
   }
 
@@ -267,12 +286,13 @@ actor PodWorker {
 
   func container(_ name: String) -> Container? {
     pod.spec.containers.first { $0.name == name } ?? pod.spec.initContainers?.first { $0.name == name }
+      ?? pod.ephemeralContainers.first { $0.container.name == name }?.container
   }
 
   /// Starts the container unless it must wait (backoff, restart policy says no).
   func ensureRunning(_ container: Container) async {
     guard var record = records[container.name], !record.isRunning, let sandbox else { return }
-    let policy = record.isSidecar ? "Always" : (pod.spec.restartPolicy ?? "Always")
+    let policy = record.isSidecar ? "Always" : record.isEphemeral ? "Never" : (pod.spec.restartPolicy ?? "Always")
     if record.lastExitAt != nil || record.restartCount > 0 || record.state.terminated != nil {
       // It ran before: restart only as the policy allows.
       if record.isInit && !record.isSidecar {
@@ -373,8 +393,16 @@ actor PodWorker {
       let limits = container.resources?.limits ?? [:]
       let cgroups = (try? context.cgroups.create(
         pod: uid, container: container.name, memoryBytes: limits["memory"]?.bytes, cpuMillis: limits["cpu"]?.millis)) ?? []
-      let spec = try launch.spec(
+      var spec = try launch.spec(
         id: "\(uid.prefix(8))-\(container.name)-\(restart)", sandbox: sandbox, directory: directory, logPath: logPath, cgroups: cgroups)
+      if let target = pod.ephemeralContainers.first(where: { $0.container.name == container.name })?.target {
+        // kubectl debug --target: the debug container sees the target's processes.
+        guard let targetPid = records[target]?.pid else {
+          throw ContainerConfigError("target container \"\(target)\" is not running")
+        }
+        spec.joinNamespaces.append(NamespacePath(type: "pid", path: "/proc/\(targetPid)/ns/pid"))
+        spec.newNamespaces.removeAll { $0 == "pid" }
+      }
       record.cgroups = cgroups
       record.process = spec.process
       record.directory = directory
@@ -416,7 +444,9 @@ actor PodWorker {
   }
 
   func fieldPath(_ container: String) -> String {
-    (pod.spec.initContainers ?? []).contains { $0.name == container } ? "spec.initContainers{\(container)}" : "spec.containers{\(container)}"
+    if (pod.spec.initContainers ?? []).contains(where: { $0.name == container }) { return "spec.initContainers{\(container)}" }
+    if records[container]?.isEphemeral == true { return "spec.ephemeralContainers{\(container)}" }
+    return "spec.containers{\(container)}"
   }
 
   /// Volume directories on the node: emptyDir (a directory, or tmpfs for medium Memory is
@@ -524,7 +554,7 @@ actor PodWorker {
     probeTasks[name]?.forEach { $0.cancel() }
     probeTasks[name] = nil
     let container = self.container(name)
-    let policy = record.isSidecar ? "Always" : (pod.spec.restartPolicy ?? "Always")
+    let policy = record.isSidecar ? "Always" : record.isEphemeral ? "Never" : (pod.spec.restartPolicy ?? "Always")
     let willRestart = !isDeleting && (policy == "Always" || (policy == "OnFailure" && code != 0)) && !(record.isInit && !record.isSidecar && code == 0)
     if willRestart {
       record.lastState = ContainerState(terminated: terminated)
@@ -756,6 +786,8 @@ actor PodWorker {
     let initSpecs = pod.spec.initContainers ?? []
     status.initContainerStatuses = initSpecs.isEmpty ? nil : initSpecs.compactMap { records[$0.name]?.status }
     status.containerStatuses = pod.spec.containers.compactMap { records[$0.name]?.status }
+    let ephemeral = pod.ephemeralContainers.compactMap { records[$0.container.name]?.status }
+    status.ephemeralContainerStatuses = ephemeral.isEmpty ? nil : ephemeral
     let now = Timestamp.now().wholeSeconds
     let initialized = initSpecs.allSatisfy { spec in
       let r = records[spec.name]

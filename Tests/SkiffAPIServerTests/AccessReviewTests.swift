@@ -54,7 +54,7 @@ struct AccessReviewTests {
       let names = groups.json["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
       #expect(names.contains("authorization.k8s.io") && names.contains("authentication.k8s.io"))
       // An unknown path inside a served group is the router's 404, with empty details.
-      let missing = try await cluster.client.get("/api/v1/namespaces/default/pods/x/ephemeralcontainers")
+      let missing = try await cluster.client.get("/api/v1/namespaces/default/pods/x/binding")
       #expect(missing.status == 404)
       #expect(missing.json["details"] == [:])
     }

@@ -168,7 +168,7 @@ struct DiscoveryTests {
       #expect(coreGroups.first?.at("metadata.name") == "")
       let coreResources = coreGroups.first?["versions"]?.arrayValue?.first?["resources"]?.arrayValue ?? []
       let pods = try #require(coreResources.first { $0["resource"] == "pods" })
-      #expect(pods["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue } == ["status", "attach", "exec", "log", "portforward"])
+      #expect(pods["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue } == ["status", "attach", "ephemeralcontainers", "exec", "log", "portforward"])
       #expect(coreResources.first { $0["resource"] == "namespaces" }?["scope"] == "Cluster")
 
       // Without the media type, the legacy documents.

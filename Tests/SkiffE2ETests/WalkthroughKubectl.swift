@@ -213,6 +213,10 @@ struct WalkthroughKubectl {
     }
     let attached = try await cluster.kubectl("logs", "reader", "-n", b)
     #expect(attached.stdout == "got one\ngot two\n", "\(attached.stdout)\(attached.stderr)")
+    // kubectl debug --target: an ephemeral container in the pod, seeing the target's processes.
+    let debug = try await cluster.kubectl(
+      ["debug", "reader", "-n", b, "-i", "--image=busybox", "--target=main", "--", "sh", "-c", "sleep 1; ps"], timeout: .seconds(60))
+    #expect(debug.stdout.contains("while read l"), "\(debug.stdout)\(debug.stderr)")
 
     // Errors as kubectl prints them from the server's Status.
     let missing = try await cluster.kubectl("get", "pod", "nope", "-n", b)

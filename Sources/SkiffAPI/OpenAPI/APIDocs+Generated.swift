@@ -689,7 +689,7 @@ PodSpec.containers	The regular containers of the pod; at least one is required. 
 PodSpec.dnsConfig	Extra DNS resolver settings (nameservers, search domains and options) merged into what dnsPolicy gives. Required with dnsPolicy "None", and then the only source of the pod's resolver settings.
 PodSpec.dnsPolicy	How the pod's DNS resolver is set up: "ClusterFirst" (the default: the cluster DNS service, with search domains for the pod's namespace), "ClusterFirstWithHostNet", "Default" (the node's own resolver settings) or "None" (only what dnsConfig gives). On Skiff, every policy but "None" gets the "ClusterFirst" setup.
 PodSpec.enableServiceLinks	Whether the containers get environment variables describing the services of the pod's namespace, in the manner of Docker links (such as MYSVC_SERVICE_HOST). Defaults to true.
-PodSpec.ephemeralContainers	Temporary containers added to a running pod for debugging, as kubectl debug does; they cannot be set when the pod is created and are never restarted. On Skiff, the ephemeralcontainers subresource is not served, so the list stays empty.
+PodSpec.ephemeralContainers	Temporary containers added to a running pod for debugging, as kubectl debug does, through the pods/ephemeralcontainers subresource only: they cannot be set when the pod is created, cannot be changed or removed, and are never restarted. One with targetContainerName shares that container's process namespace.
 PodSpec.evictionResponders	The components that take part, by name and priority, when an eviction of the pod is requested through the eviction request API. On Skiff, stored but not used.
 PodSpec.hostAliases	Extra entries for the pod's /etc/hosts file, each an IP address with the host names for it.
 PodSpec.hostIPC	Whether the containers use the node's IPC namespace. Defaults to false. On Skiff, ignored: the pod always has an IPC namespace of its own.
@@ -728,7 +728,7 @@ PodSpec.volumes	Volumes that the pod's containers can mount, each with a name un
 PodStatus.allocatedResources	The resources the node has allocated to the pod as a whole, when pod-level resources are used. On Skiff, never set.
 PodStatus.conditions	The current conditions of the pod, at most one per type, such as whether it is ready. On Skiff, the node reports "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready" and "PodScheduled".
 PodStatus.containerStatuses	The state of each container in spec.containers.
-PodStatus.ephemeralContainerStatuses	The state of each ephemeral container added to the pod for debugging. On Skiff, always empty: ephemeral containers cannot be added.
+PodStatus.ephemeralContainerStatuses	The state of each ephemeral container added to the pod for debugging.
 PodStatus.extendedResourceClaimStatus	The ResourceClaim created for the extended resources of the pod that dynamic resource allocation provides, and how the containers' requests map onto it. On Skiff, never set.
 PodStatus.hostIP	The primary IP address of the node the pod is assigned to; empty until the pod is bound to a node.
 PodStatus.hostIPs	The IP addresses of the node the pod is assigned to, the first one being hostIP.

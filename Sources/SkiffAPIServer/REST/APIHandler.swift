@@ -123,7 +123,9 @@ public final class APIHandler: HTTPRequestHandler {
       if request.method == .PATCH { try context.validateWriteParameters("PatchOptions") }
       return try scale(context, name: name)
     }
-    if let sub = path.subresource, sub != "status" {
+    // `pods/ephemeralcontainers` is an update of the pod that may only add to that list
+    // (kubectl debug): the registry's update path, like `status`.
+    if let sub = path.subresource, sub != "status", !(sub == "ephemeralcontainers" && info.group.isEmpty && info.kind == "Pod") {
       guard let handler = subresources["\(info.plural)/\(sub)"], let name = path.name else {
         throw Status.routeNotFound
       }

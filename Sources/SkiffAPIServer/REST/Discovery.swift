@@ -67,6 +67,10 @@ struct Discovery {
         ])
       }
       if k.group == "" && k.kind == "Pod" {
+        resources.append([
+          "name": "pods/ephemeralcontainers", "singularName": "", "namespaced": true, "kind": "Pod",
+          "verbs": ["get", "patch", "update"],
+        ])
         for sub in ["log", "exec", "attach", "portforward"] {
           resources.append([
             "name": .string("pods/\(sub)"), "singularName": "", "namespaced": true,
@@ -93,6 +97,7 @@ struct Discovery {
     if k.group == "" && k.kind == "Pod" {
       let options: JSONValue = ["group": "", "version": "v1", "kind": "PodExecOptions"]
       out.append(("attach", ["group": "", "version": "v1", "kind": "PodAttachOptions"], ["create", "get"]))
+      out.append(("ephemeralcontainers", own, ["get", "patch", "update"]))
       out.append(("exec", options, ["create", "get"]))
       out.append(("log", own, ["get"]))
       out.append(("portforward", ["group": "", "version": "v1", "kind": "PodPortForwardOptions"], ["create", "get"]))

@@ -319,7 +319,14 @@ public final class ObjectRegistry: Sendable {
     let stored: StoredObject
     do {
       stored = try store.guaranteedUpdate(key) { current in
-        let body = try change(current.object)
+        var body = try change(current.object)
+        if subresource == "ephemeralcontainers" {
+          // The subresource writes spec.ephemeralContainers and nothing else.
+          var merged = current.object
+          merged.setValue(body.value(at: ["spec", "ephemeralContainers"]), at: ["spec", "ephemeralContainers"])
+          merged.setValue(body.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
+          body = merged
+        }
         var (object, bodyWarnings) = try decodeBody(T.self, info: info, body: body, options: options)
         warnings = bodyWarnings
         let (old, _) = try T.decode(from: current.object)

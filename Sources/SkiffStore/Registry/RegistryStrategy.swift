@@ -36,6 +36,11 @@ enum RegistryStrategy {
     if info.hasStatus, !["Event", "Endpoints", "Node"].contains(info.kind) || info.group != "" {
       json["status"] = old["status"]
     }
+    if info.group.isEmpty, info.kind == "Pod", subresource == nil {
+      // Ephemeral containers are added through their subresource only; an update of the pod
+      // keeps the list it had.
+      json.setValue(old.value(at: ["spec", "ephemeralContainers"]), at: ["spec", "ephemeralContainers"])
+    }
     if json["spec"] != nil, json["spec"] != old["spec"] {
       let generation = old.value(at: ["metadata", "generation"])?.intValue ?? 0
       json.setValue(.int(generation + 1), at: ["metadata", "generation"])

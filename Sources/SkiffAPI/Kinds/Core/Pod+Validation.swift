@@ -94,6 +94,7 @@ extension Pod {
       errs.append(.forbidden(specPath.child("schedulingGates").index(i).child("name"),
         "only deletion is allowed, but found new scheduling gate '\(gate.name)'"))
     }
+    errs += validateEphemeralContainers(old: old)
     guard spec != old.spec else { return errs }
     var munged = spec
     for i in munged.containers.indices { munged.containers[i].image = old.spec.containers[i].image }
@@ -103,6 +104,7 @@ extension Pod {
     }
     munged.activeDeadlineSeconds = old.spec.activeDeadlineSeconds
     munged.schedulingGates = old.spec.schedulingGates
+    munged.ephemeralContainers = old.spec.ephemeralContainers  // checked on their own
     // Pods stored before serviceAccount mirrored serviceAccountName.
     if (old.spec.serviceAccount ?? "").isEmpty { munged.serviceAccount = old.spec.serviceAccount }
     munged.tolerations = old.spec.tolerations

@@ -73,8 +73,7 @@ public struct PodStatus: Codable, Sendable, Equatable {
   /// The quality of service class of the pod, derived from its containers' cpu and memory requests and
   /// limits when it is created: "Guaranteed", "Burstable" or "BestEffort".
   public var qosClass: String?
-  /// The state of each ephemeral container added to the pod for debugging. On Skiff, always empty:
-  /// ephemeral containers cannot be added.
+  /// The state of each ephemeral container added to the pod for debugging.
   public var ephemeralContainerStatuses: [ContainerStatus]?
   /// Deprecated: the state of a pending in-place resize of the pod's containers. On Skiff, never set.
   public var resize: String?

@@ -16,11 +16,12 @@ public struct PodSpec: Codable, Sendable, Equatable {
   /// The regular containers of the pod; at least one is required. Containers cannot be added or removed
   /// once the pod exists.
   public var containers: [Container]
-  /// Temporary containers added to a running pod for debugging, as kubectl debug does; they cannot be
-  /// set when the pod is created and are never restarted. On Skiff, the ephemeralcontainers subresource
-  /// is not served, so the list stays empty.
+  /// Temporary containers added to a running pod for debugging, as kubectl debug does, through the
+  /// pods/ephemeralcontainers subresource only: they cannot be set when the pod is created, cannot be
+  /// changed or removed, and are never restarted. One with targetContainerName shares that container's
+  /// process namespace.
   /// ---
-  /// Added through the `ephemeralcontainers` subresource only; kept as JSON.
+  /// Kept as JSON (a Container plus targetContainerName); `Pod.ephemeralContainers` decodes them.
   public var ephemeralContainers: [JSONValue]?
   /// Whether the node restarts the pod's containers after they exit: "Always" (the default),
   /// "OnFailure" (only after a non-zero exit status) or "Never". Sidecar init containers are always
