@@ -54,7 +54,9 @@ public struct GarbageCollector: Reconciler {
     {
       let dependents = Self.dependents(of: uid, namespace: key.namespace, registry: registry)
       if dependents.isEmpty {
-        _ = try registry.update(info, namespace: key.namespace, name: key.name) { current throws(Status) in
+        // Recorded as the garbage collector's component, as its metadata patch is.
+        let manager = WriteOptions(fieldManager: WriteOptions.FieldManager("kube-controller-manager"))
+        _ = try registry.update(info, namespace: key.namespace, name: key.name, options: manager) { current throws(Status) in
           var json = current
           let kept = finalizers.filter { $0 != "foregroundDeletion" }
           json.setValue(kept.isEmpty ? nil : .array(kept.map { .string($0) }), at: ["metadata", "finalizers"])
