@@ -177,6 +177,11 @@ public struct ContainerLaunch: Sendable {
   }
 
   func fieldValue(_ path: String) -> String {
+    Self.fieldValue(path, pod: pod, nodeName: nodeName, hostIP: hostIP)
+  }
+
+  /// The value of a downward API `fieldRef` for `pod`.
+  static func fieldValue(_ path: String, pod: Pod, nodeName: String, hostIP: String) -> String {
     switch path {
     case "metadata.name": return pod.metadata.name ?? ""
     case "metadata.namespace": return pod.metadata.namespace ?? ""
@@ -197,9 +202,12 @@ public struct ContainerLaunch: Sendable {
     }
   }
 
-  func resourceValue(_ resource: String) -> String {
-    let limits = container.resources?.limits ?? [:]
-    let requests = container.resources?.requests ?? [:]
+  func resourceValue(_ resource: String) -> String { Self.resourceValue(resource, container: container) }
+
+  /// The value of a downward API `resourceFieldRef` for `container`.
+  static func resourceValue(_ resource: String, container: Container?) -> String {
+    let limits = container?.resources?.limits ?? [:]
+    let requests = container?.resources?.requests ?? [:]
     switch resource {
     case "limits.cpu": return limits["cpu"].flatMap { $0.millis.map { String(($0 + 999) / 1000) } } ?? "2"
     case "limits.memory": return limits["memory"].flatMap { $0.bytes.map(String.init) } ?? "0"

@@ -496,12 +496,41 @@ actor PodWorker {
           if let slash = file.lastIndex(of: "/") { try FileOps.makeDirectories(String(file[..<slash])) }
           try FileOps.write(file, value, mode: mode_t(item.mode ?? source.defaultMode ?? 0o644))
         }
+      } else if let source = volume.downwardAPI {
+        try FileOps.makeDirectories(directory)
+        out[volume.name] = directory
+        for item in source.items ?? [] {
+          let file = directory + "/" + item.path
+          if let slash = file.lastIndex(of: "/") { try FileOps.makeDirectories(String(file[..<slash])) }
+          try FileOps.write(file, Array(downwardValue(item).utf8), mode: mode_t(item.mode ?? source.defaultMode ?? 0o644))
+        }
       } else if let host = volume.hostPath {
         if host.type == "DirectoryOrCreate" { try FileOps.makeDirectories(host.path) }
         out[volume.name] = host.path
       }
     }
     return out
+  }
+
+  /// A downwardAPI volume file's content: a field of the pod (all labels or annotations as
+  /// `key="value"` lines, sorted, as the kubelet writes them) or a container's resource.
+  func downwardValue(_ item: DownwardAPIVolumeFile) -> String {
+    if let path = item.fieldRef?.fieldPath {
+      func lines(_ map: [String: String]?) -> String {
+        (map ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\(goQuoted($0.value))" }.joined(separator: "\n")
+      }
+      switch path {
+      case "metadata.labels": return lines(pod.metadata.labels)
+      case "metadata.annotations": return lines(pod.metadata.annotations)
+      default: return ContainerLaunch.fieldValue(path, pod: pod, nodeName: context.nodeName, hostIP: NodeNetwork.nodeAddress)
+      }
+    }
+    if let resource = item.resourceFieldRef {
+      let name = resource.containerName ?? ""
+      let target = pod.spec.containers.first { $0.name == name } ?? pod.spec.containers.first
+      return ContainerLaunch.resourceValue(resource.resource, container: target)
+    }
+    return ""
   }
 
   // MARK: - Exits

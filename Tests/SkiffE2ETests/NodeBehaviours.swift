@@ -70,7 +70,7 @@ struct NodeBehaviours {
     ---
     apiVersion: v1
     kind: Pod
-    metadata: {name: secret-user}
+    metadata: {name: secret-user, labels: {app: reader, tier: backend}}
     spec:
       terminationGracePeriodSeconds: 1
       containers:
@@ -78,8 +78,14 @@ struct NodeBehaviours {
         image: busybox
         command: ["sleep", "3650d"]
         env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}]
-        volumeMounts: [{name: creds, mountPath: /etc/creds}]
-      volumes: [{name: creds, secret: {secretName: db, defaultMode: 0400}}]
+        volumeMounts: [{name: creds, mountPath: /etc/creds}, {name: podinfo, mountPath: /etc/podinfo}]
+      volumes:
+      - {name: creds, secret: {secretName: db, defaultMode: 0400}}
+      - name: podinfo
+        downwardAPI:
+          items:
+          - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+          - {path: name, fieldRef: {fieldPath: metadata.name}}
     ---
     apiVersion: v1
     kind: Pod
@@ -216,6 +222,9 @@ struct NodeBehaviours {
     let fromSecret = try await cluster.skiff(
       "exec", "secret-user", "--", "sh", "-c", "echo $DB_PASSWORD; cat /etc/creds/user; echo; stat -c %a /etc/creds/password")
     #expect(fromSecret.stdout == "s3cr3t!\nadmin\n400\n", "\(fromSecret.stdout)\(fromSecret.stderr)")
+    // A downwardAPI volume: the pod's labels as the kubelet formats them, and its name.
+    let podInfo = try await cluster.skiff("exec", "secret-user", "--", "sh", "-c", "cat /etc/podinfo/labels; echo; cat /etc/podinfo/name")
+    #expect(podInfo.stdout == "app=\"reader\"\ntier=\"backend\"\nsecret-user", "\(podInfo.stdout)\(podInfo.stderr)")
 
     // Exec into what is not there: kubectl's messages.
     _ = try await cluster.eventually("sleeper to run") { () -> Bool? in

@@ -104,7 +104,7 @@ extension PodSpec {
       out.append("\(path.child("os").child("name")): windows pods cannot run on Skiff's linux node; the pod will not start")
     }
     // What the node can set up (PodWorker.prepareVolumes).
-    let runnable: Set<String> = ["emptyDir", "hostPath", "secret", "configMap"]
+    let runnable: Set<String> = ["emptyDir", "hostPath", "secret", "configMap", "downwarAPI"]
     for (i, volume) in (volumes ?? []).enumerated() {
       guard var source = volume.sourceNames.first, !runnable.contains(source) else { continue }
       if source == "downwarAPI" { source = "downwardAPI" }  // Kubernetes' own spelling in validation

@@ -88,8 +88,8 @@ public struct Volume: Codable, Sendable, Equatable {
   /// Kept as JSON: Skiff never reads it.
   public var flocker: JSONValue?
   /// Files that hold facts about the pod itself, such as its labels, annotations and name, or the resource
-  /// requests and limits of its containers. On Skiff, this source cannot be mounted: a container that mounts
-  /// the volume does not start.
+  /// requests and limits of its containers. On Skiff, the files are written when a container starts and are
+  /// not updated while it runs.
   public var downwardAPI: DownwardAPIVolumeSource?
   /// A Fibre Channel disk, attached to the node and mounted into the pod. On Skiff, this source cannot be
   /// mounted: the API server warns when the pod is created, and a container that mounts the volume does not
