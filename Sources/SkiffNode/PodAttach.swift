@@ -26,38 +26,20 @@ enum PodAttach {
       _ = await onBlockingThread { PodExec.writeAll(fd, frame) }
     }
     let input = Task {
-      do {
-        for try await frame in inbound {
-          switch frame.opcode {
-          case .binary:
-            var data = frame.unmaskedData
-            guard let channel = data.readInteger(as: UInt8.self) else { continue }
-            let payload = Array(data.readableBytesView)
-            switch channel {
-            case 0 where request.stdin:
-              await send(AttachFrame.encode(AttachFrame.stdin, payload))
-            case 4:
-              if let json = try? JSONValue(parsing: payload), let width = json["Width"]?.intValue,
-                let height = json["Height"]?.intValue
-              {
-                let size = AttachFrame.resizePayload(rows: UInt16(clamping: height), columns: UInt16(clamping: width))
-                await send(AttachFrame.encode(AttachFrame.resize, size))
-              }
-            case 255 where v5 && payload.first == 0:
-              await send(AttachFrame.encode(AttachFrame.closeStdin, []))
-            default:
-              break
-            }
-          case .ping:
-            await session.pong(frame.unmaskedData)
-          case .connectionClose:
-            break
-          default:
-            continue
+      await PodExec.readChannels(inbound, session: session) { channel, payload in
+        switch channel {
+        case 0 where request.stdin:
+          await send(AttachFrame.encode(AttachFrame.stdin, payload))
+        case 4:
+          if let (rows, columns) = PodExec.terminalSize(payload) {
+            await send(AttachFrame.encode(AttachFrame.resize, AttachFrame.resizePayload(rows: rows, columns: columns)))
           }
-          if frame.opcode == .connectionClose { break }
+        case 255 where v5 && payload.first == 0:
+          await send(AttachFrame.encode(AttachFrame.closeStdin, []))
+        default:
+          break
         }
-      } catch {}
+      }
       // The client left: stop reading the container's output for it.
       shared.value.withLock { fd in if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) } }
     }

@@ -180,38 +180,22 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
     // Client → process: stdin, resize, close. Ends with the connection, or is cancelled once
     // the process has ended and its output is sent.
     let input = Task {
-      do {
-        for try await frame in inbound {
-          switch frame.opcode {
-          case .binary:
-            var data = frame.unmaskedData
-            guard let channel = data.readInteger(as: UInt8.self) else { continue }
-            let payload = Array(data.readableBytesView)
-            switch channel {
-            case 0 where stdinFD.value.withLock({ $0 }) >= 0:
-              let fd = stdinFD.value.withLock { $0 }
-              _ = await onBlockingThread { Self.writeAll(fd, payload) }
-            case 4 where terminal >= 0:
-              if let json = try? JSONValue(parsing: payload), let width = json["Width"]?.intValue, let height = json["Height"]?.intValue {
-                _ = skiff_set_window_size(terminal, UInt16(clamping: height), UInt16(clamping: width))
-              }
-            case 255 where v5 && payload.first == 0 && terminal < 0:
-              stdinFD.value.withLock { fd in
-                if fd >= 0 { close(fd) }
-                fd = -1
-              }
-            default:
-              break
-            }
-          case .ping:
-            await session.pong(frame.unmaskedData)
-          case .connectionClose:
-            return
-          default:
-            break
+      await Self.readChannels(inbound, session: session) { channel, payload in
+        switch channel {
+        case 0 where stdinFD.value.withLock({ $0 }) >= 0:
+          let fd = stdinFD.value.withLock { $0 }
+          _ = await onBlockingThread { Self.writeAll(fd, payload) }
+        case 4 where terminal >= 0:
+          if let (rows, columns) = Self.terminalSize(payload) { _ = skiff_set_window_size(terminal, rows, columns) }
+        case 255 where v5 && payload.first == 0 && terminal < 0:
+          stdinFD.value.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
           }
+        default:
+          break
         }
-      } catch {}
+      }
     }
     // Process → client until each stream's end of file, and the process's exit. The readers
     // are never cancelled: a cancelled task's writes to the connection are dropped, and a fast
@@ -248,6 +232,37 @@ public final class PodExec: WebSocketSessionHandler, SubresourceHandler {
       message: "command terminated with non-zero exit code: error executing command \(request.command), exit code \(code)")
     status.details = StatusDetails(causes: [StatusCause(reason: "ExitCode", message: String(code), field: nil)])
     return status
+  }
+
+  /// The client's side of a streaming session: each binary message as (channel, payload),
+  /// pings answered, until the connection closes.
+  static func readChannels(
+    _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, session: ExecSession,
+    _ handle: (UInt8, [UInt8]) async -> Void
+  ) async {
+    do {
+      for try await frame in inbound {
+        switch frame.opcode {
+        case .binary:
+          var data = frame.unmaskedData
+          guard let channel = data.readInteger(as: UInt8.self) else { continue }
+          await handle(channel, Array(data.readableBytesView))
+        case .ping:
+          await session.pong(frame.unmaskedData)
+        case .connectionClose:
+          return
+        default:
+          break
+        }
+      }
+    } catch {}
+  }
+
+  /// A resize message (`{"Width":W,"Height":H}`) as rows and columns.
+  static func terminalSize(_ payload: [UInt8]) -> (UInt16, UInt16)? {
+    guard let json = try? JSONValue(parsing: payload), let width = json["Width"]?.intValue, let height = json["Height"]?.intValue
+    else { return nil }
+    return (UInt16(clamping: height), UInt16(clamping: width))
   }
 
   static func readChunk(_ fd: Int32) -> [UInt8]? {
