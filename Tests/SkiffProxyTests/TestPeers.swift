@@ -272,7 +272,8 @@ extension NIOLoopBound {
 
 /// Polls `condition` (on `eventLoop`) until it holds or `timeout` passes.
 func eventually(
-  timeout: Duration = .seconds(10), _ condition: @escaping @Sendable () async throws -> Bool
+  // Generous: the whole test suite shares two cores, and a moment's starvation is not a failure.
+  timeout: Duration = .seconds(30), _ condition: @escaping @Sendable () async throws -> Bool
 ) async throws -> Bool {
   let deadline = ContinuousClock.now + timeout
   while ContinuousClock.now < deadline {

@@ -176,7 +176,7 @@ struct ContainerKernelTests {
     let terminal = try attach(dir)
     send(terminal, AttachFrame.encode(AttachFrame.resize, AttachFrame.resizePayload(rows: 30, columns: 100)))
     send(terminal, AttachFrame.encode(AttachFrame.stdin, Array("tty; stty size; exit 5\n".utf8)))
-    let screen = String(decoding: received(terminal, AttachFrame.stdout), as: UTF8.self)
+    let screen = String(decoding: await onBlockingThread { self.received(terminal, AttachFrame.stdout) }, as: UTF8.self)
     #expect(screen.contains("/dev/pts/0\r\n30 100\r\n"), "got \(screen)")
     #expect(try await waitForExit(launch.exitPath).exitCode == 5)
 
