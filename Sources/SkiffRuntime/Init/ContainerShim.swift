@@ -86,15 +86,16 @@ public enum ContainerShim {
       ptyMaster = skiff_recv_fd(console[0])
       close(console[0])
     }
-    report(reportFD, StartReport(pid: child, error: nil))
-
-    let streams: [(fd: Int32, name: String)] =
-      spec.process.terminal ? [(ptyMaster, "stdout")] : [(outPipe[0], "stdout"), (errPipe[0], "stderr")]
+    // Listening before the start is reported: a client may attach as soon as it runs.
     let stdinWriter = spec.process.openStdin == true ? (spec.process.terminal ? ptyMaster : stdinPipe[1]) : -1
     let attach = spec.attachDirectory.flatMap {
       AttachServer(directory: $0, stdin: stdinWriter, terminal: ptyMaster, stdinOnce: spec.process.stdinOnce == true)
     }
     if attach == nil && stdinPipe[1] >= 0 { close(stdinPipe[1]) }
+    report(reportFD, StartReport(pid: child, error: nil))
+
+    let streams: [(fd: Int32, name: String)] =
+      spec.process.terminal ? [(ptyMaster, "stdout")] : [(outPipe[0], "stdout"), (errPipe[0], "stderr")]
     let status = copyLogs(streams, to: logFD, child: child, attach: attach)
     if let attach, let directory = spec.attachDirectory { attach.shutdown(directory: directory) }
     let record: ExitRecord
