@@ -33,7 +33,7 @@ public final class NodeAgent: Sendable {
       group.addTask {
         for await event in events {
           if event.type == .deleted {
-            self.forget(uid: event.object.object.metadataString("uid") ?? "")
+            self.podDeleted(uid: event.object.object.metadataString("uid") ?? "")
             continue
           }
           guard let pod = try? Pod.decode(from: event.object.object).0 else { continue }
@@ -78,6 +78,15 @@ public final class NodeAgent: Sendable {
 
   func forget(uid: String) {
     _ = workers.withLock { $0.removeValue(forKey: uid) }
+  }
+
+  /// The pod is gone from the API. Usually its worker deleted it after stopping everything;
+  /// but a pod in a final phase is deleted at once by the API server, and what still runs
+  /// for it (a native sidecar) and its sandbox must go too, as the kubelet removes them.
+  func podDeleted(uid: String) {
+    guard let (worker, task) = workers.withLock({ $0.removeValue(forKey: uid) }) else { return }
+    task.cancel()
+    Task { await worker.podDeleted() }
   }
 
   /// Stops every pod and removes what they had on the node (`skiff down`).

@@ -27,6 +27,8 @@ actor PodWorker {
   var probeTasks: [String: [Task<Void, Never>]] = [:]
   var exitWatchers: [String: Task<Void, Never>] = [:]
   var scheduledEventSent = false
+  /// The app containers are done for good: native sidecars were told to stop and stay down.
+  var sidecarsStopped = false
 
   init(context: NodeContext, pod: Pod) {
     self.context = context
@@ -200,6 +202,7 @@ actor PodWorker {
     for (container, _) in pod.ephemeralContainers where records[container.name]?.runs == 0 {
       await ensureRunning(container)
     }
+    stopSidecarsOfACompletedPod()
     await writeStatus()
   }
 
@@ -289,9 +292,36 @@ actor PodWorker {
       ?? pod.ephemeralContainers.first { $0.container.name == name }?.container
   }
 
+  /// A pod whose app containers have finished for good (restartPolicy Never, or OnFailure
+  /// and all succeeded) stops its native sidecars, as the kubelet does, so the pod completes
+  /// and nothing keeps running for it.
+  func stopSidecarsOfACompletedPod() {
+    let policy = pod.spec.restartPolicy ?? "Always"
+    let app = pod.spec.containers.compactMap { records[$0.name] }
+    guard !sidecarsStopped, policy != "Always", !app.isEmpty,
+      app.allSatisfy({ $0.state.terminated != nil && (policy == "Never" || $0.succeeded) })
+    else { return }
+    sidecarsStopped = true
+    var signalled: [Int32] = []
+    for spec in (pod.spec.initContainers ?? []).reversed() where records[spec.name]?.isSidecar == true {
+      guard let pid = records[spec.name]?.pid else { continue }
+      context.events.record(pod, reason: "Killing", message: "Stopping container \(spec.name)", fieldPath: fieldPath(spec.name))
+      ContainerRuntime.signal(pid, SIGTERM)
+      signalled.append(pid)
+    }
+    // SIGKILL after the grace period, for what ignores SIGTERM (a pid 1 without a handler).
+    let grace = pod.spec.terminationGracePeriodSeconds ?? 30
+    guard !signalled.isEmpty else { return }
+    Task {
+      try? await Task.sleep(for: .seconds(grace))
+      for pid in signalled where ContainerRuntime.isAlive(pid) { ContainerRuntime.signal(pid, SIGKILL) }
+    }
+  }
+
   /// Starts the container unless it must wait (backoff, restart policy says no).
   func ensureRunning(_ container: Container) async {
     guard var record = records[container.name], !record.isRunning, let sandbox else { return }
+    if record.isSidecar && sidecarsStopped { return }
     let policy = record.isSidecar ? "Always" : record.isEphemeral ? "Never" : (pod.spec.restartPolicy ?? "Always")
     if record.lastExitAt != nil || record.restartCount > 0 || record.state.terminated != nil {
       // It ran before: restart only as the policy allows.
@@ -585,6 +615,7 @@ actor PodWorker {
     let container = self.container(name)
     let policy = record.isSidecar ? "Always" : record.isEphemeral ? "Never" : (pod.spec.restartPolicy ?? "Always")
     let willRestart = !isDeleting && (policy == "Always" || (policy == "OnFailure" && code != 0)) && !(record.isInit && !record.isSidecar && code == 0)
+      && !(record.isSidecar && sidecarsStopped)
     if willRestart {
       record.lastState = ContainerState(terminated: terminated)
       // As the kubelet: the first restart is immediate; later ones back off 10 s, doubling.
@@ -784,6 +815,12 @@ actor PodWorker {
   /// Stops the pod's containers and tears it down without deleting the pod object (the
   /// node shutting down for `skiff down`): SIGTERM, the pod's grace period (at most 10 s),
   /// then SIGKILL.
+  /// The pod was deleted without this worker terminating it: stop and remove what is left.
+  func podDeleted() async {
+    guard !terminated else { return }
+    await shutdown()
+  }
+
   func shutdown() async {
     for record in records.values {
       if let pid = record.pid { ContainerRuntime.signal(pid, SIGTERM) }

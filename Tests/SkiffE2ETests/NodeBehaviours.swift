@@ -89,6 +89,16 @@ struct NodeBehaviours {
     ---
     apiVersion: v1
     kind: Pod
+    metadata: {name: job-with-sidecar}
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      initContainers:
+      - {name: helper, image: busybox, restartPolicy: Always, command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]}
+      containers: [{name: main, image: busybox, command: ["true"]}]
+    ---
+    apiVersion: v1
+    kind: Pod
     metadata: {name: gated}
     spec:
       terminationGracePeriodSeconds: 1
@@ -225,6 +235,18 @@ struct NodeBehaviours {
     // A downwardAPI volume: the pod's labels as the kubelet formats them, and its name.
     let podInfo = try await cluster.skiff("exec", "secret-user", "--", "sh", "-c", "cat /etc/podinfo/labels; echo; cat /etc/podinfo/name")
     #expect(podInfo.stdout == "app=\"reader\"\ntier=\"backend\"\nsecret-user", "\(podInfo.stdout)\(podInfo.stderr)")
+
+    // A finished pod stops its native sidecar (SIGTERM; it exits 0, so STATUS is Completed),
+    // and deleting it leaves no process behind (the API server deletes a finished pod at once).
+    _ = try await cluster.eventually("job-with-sidecar to complete", timeout: .seconds(60)) { () -> Bool? in
+      try await status(cluster, "job-with-sidecar") == "Completed" ? true : nil
+    }
+    let job = JSON(parsing: try await cluster.skiff("get", "pod", "job-with-sidecar", "-o", "json").stdout)
+    let jobUID = try #require(job.at("metadata.uid"))
+    _ = try await cluster.eventually("the sidecar to stop") { () -> Bool? in
+      Self.processes(mentioning: jobUID + "/containers/helper").isEmpty ? true : nil
+    }
+    _ = try await cluster.skiff("delete", "pod", "job-with-sidecar")
 
     // Exec into what is not there: kubectl's messages.
     _ = try await cluster.eventually("sleeper to run") { () -> Bool? in
