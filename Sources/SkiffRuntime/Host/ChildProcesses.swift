@@ -36,15 +36,25 @@ public final class ChildProcesses: Sendable {
   }
 
   private let state = Mutex(State())
+  private let queue = DispatchQueue(label: "skiff.reaper")
   // Kept alive for the life of the process.
   private nonisolated(unsafe) var source: (any DispatchSourceSignal)?
+  private nonisolated(unsafe) var timer: (any DispatchSourceTimer)?
 
   init() {
     signal(SIGCHLD, SIG_DFL)
-    let source = DispatchSource.makeSignalSource(signal: SIGCHLD, queue: DispatchQueue(label: "skiff.reaper"))
+    let source = DispatchSource.makeSignalSource(signal: SIGCHLD, queue: queue)
     source.setEventHandler { [weak self] in self?.reap() }
     source.resume()
     self.source = source
+    // libdispatch installs its SIGCHLD handler asynchronously after resume(): a child that
+    // exits before that (the daemon's first `ip`, at once) sends a signal nobody sees, and its
+    // waiter would wait forever. A once-a-second sweep reaps what a lost signal left.
+    let timer = DispatchSource.makeTimerSource(queue: queue)
+    timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1))
+    timer.setEventHandler { [weak self] in self?.reap() }
+    timer.resume()
+    self.timer = timer
   }
 
   /// Makes this process a child subreaper: orphaned descendants (container shims whose
@@ -112,7 +122,12 @@ public final class ChildProcesses: Sendable {
         state.waiters[pid, default: []].append(continuation)
         return nil
       }
-      if let done { continuation.resume(returning: done) }
+      if let done {
+        continuation.resume(returning: done)
+      } else {
+        // It may have ended before anyone listened for SIGCHLD.
+        queue.async { [weak self] in self?.reap() }
+      }
     }
   }
 
